@@ -1,0 +1,12 @@
+/** Jest on native ESM (jose and oidc-provider are ESM-only); see GUIDE.md. */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }] },
+  testMatch: ['**/__tests__/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.hub/'],
+  globalSetup: '<rootDir>/tests/support/globalSetup.ts',
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

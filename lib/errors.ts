@@ -1,0 +1,55 @@
+/** Every error code a client or operator can see; stable across versions. */
+export type HubErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'UNAUTHORIZED_FIELD_OR_TYPE'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'METHOD_NOT_ALLOWED'
+  | 'NOT_FOUND'
+  | 'GRAPHQL_PARSE_FAILED'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'BAD_USER_INPUT'
+  | 'OPERATION_RESOLUTION_FAILURE'
+  | 'SUBGRAPH_UNAVAILABLE'
+  | 'SUBGRAPH_TIMEOUT'
+  | 'SUBGRAPH_ERROR'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** HTTP status that goes with each code when the error ends the request. */
+export const HTTP_STATUS: Readonly<Record<HubErrorCode, number>> = Object.freeze({
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  UNAUTHORIZED_FIELD_OR_TYPE: 200,
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  METHOD_NOT_ALLOWED: 405,
+  NOT_FOUND: 404,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  BAD_USER_INPUT: 400,
+  OPERATION_RESOLUTION_FAILURE: 400,
+  SUBGRAPH_UNAVAILABLE: 200,
+  SUBGRAPH_TIMEOUT: 200,
+  SUBGRAPH_ERROR: 200,
+  INTERNAL_SERVER_ERROR: 500,
+});
+
+/**
+ * A domain failure with a stable code. Its message is shown to clients, so it must never contain
+ * a personal identity code, a token, a register value or an internal address.
+ */
+export class HubError extends Error {
+  readonly code: HubErrorCode;
+  constructor(code: HubErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HubError';
+    this.code = code;
+  }
+  /** HTTP status for this error when it ends the request. */
+  get status(): number {
+    return HTTP_STATUS[this.code];
+  }
+}

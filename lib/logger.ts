@@ -1,0 +1,80 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+/** A personal identity code (henkilötunnus) anywhere in a string, any century sign. */
+const IDENTITY_CODE = /\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]/gi;
+/** A compact JWS/JWT anywhere in a string. */
+const COMPACT_JWT = /eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
+/** An HTTP authorization value (the scheme and whatever credential follows it). */
+const AUTHORIZATION_VALUE = /\b(Bearer|DPoP|Basic)\s+\S+/gi;
+
+/** Replaces personal identity codes and tokens in a string; the last line of defence, not the first. */
+export function scrub(text: string): string {
+  return text
+    .replace(AUTHORIZATION_VALUE, '$1 [REDACTED]')
+    .replace(COMPACT_JWT, '[REDACTED-TOKEN]')
+    .replace(IDENTITY_CODE, '[REDACTED-ID]');
+}
+
+function scrubValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => scrubValue(item, depth + 1));
+  if (value instanceof Error) {
+    return { type: value.name, message: scrub(value.message), code: (value as { code?: unknown }).code };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = scrubValue(item, depth + 1);
+  return out;
+}
+
+/** Paths that carry credentials or personal data; censored whatever their content. */
+const REDACT_PATHS = [
+  'authorization',
+  'token',
+  'accessToken',
+  'credential',
+  'variables',
+  'query',
+  'headers.authorization',
+  'headers.cookie',
+  'headers.dpop',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers.dpop',
+  '*.authorization',
+  '*.personalIdentityCode',
+];
+
+/** Options for {@link createLogger}. */
+export interface CreateLoggerOptions {
+  /** Service name stamped on every line. */
+  service: string;
+  level?: string;
+  /** Where lines go (stdout by default); tests pass a stream to read what was logged. */
+  destination?: DestinationStream;
+}
+
+/**
+ * A pino logger that writes JSON lines. Values at credential paths are censored, and every string
+ * is scrubbed of personal identity codes and tokens before it is written.
+ */
+export function createLogger(options: CreateLoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+      base: { service: options.service },
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      formatters: { log: (object) => scrubValue(object, 0) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          const scrubbed = args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg)) as typeof args;
+          method.apply(this, scrubbed);
+        },
+      },
+      serializers: { err: (err: unknown) => scrubValue(err, 0) },
+    },
+    options.destination,
+  );
+}
+
+export type { Logger };
