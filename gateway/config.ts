@@ -1,0 +1,58 @@
+import {
+  DEFAULT_PORTS,
+  readGatewayAudience,
+  readHost,
+  readIssuer,
+  readMode,
+  readPort,
+  readPositiveInt,
+  REGISTERS,
+  REGISTER_PORT_VARIABLE,
+  type Env,
+  type HubMode,
+  type Register,
+} from '../lib/config.js';
+
+/** The gateway's configuration, read once from the environment and frozen. */
+export interface GatewayConfig {
+  readonly mode: HubMode;
+  readonly host: string;
+  readonly port: number;
+  /** Expected `iss` of access tokens. */
+  readonly issuer: string;
+  /** Expected `aud` of access tokens: the gateway's resource identifier. */
+  readonly audience: string;
+  /** Subgraph URLs by register (`<REGISTER>_URL`, default the contract's ports on 127.0.0.1). */
+  readonly subgraphUrls: Readonly<Record<Register, string>>;
+  /** A register that has not answered in this time is given up on; its fields come back null. */
+  readonly subgraphTimeoutMs: number;
+  readonly bodyLimitBytes: number;
+  /** Introspection and field suggestions: dev mode only. */
+  readonly introspection: boolean;
+  readonly algorithms: readonly string[];
+}
+
+/** Reads and validates the gateway's configuration. */
+export function readGatewayConfig(env: Env): GatewayConfig {
+  const mode = readMode(env);
+  const subgraphUrls = Object.fromEntries(
+    REGISTERS.map((register) => {
+      const variable = REGISTER_PORT_VARIABLE[register];
+      const fallback = `http://127.0.0.1:${readPort(env, variable, DEFAULT_PORTS[variable])}/graphql`;
+      return [register, env[`${register.toUpperCase()}_URL`] ?? fallback];
+    }),
+  ) as Record<Register, string>;
+  const algorithms = (env.ACCESS_TOKEN_ALGORITHMS ?? 'ES256').split(',').map((alg) => alg.trim());
+  return Object.freeze({
+    mode,
+    host: readHost(env),
+    port: readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.GATEWAY_PORT),
+    issuer: readIssuer(env),
+    audience: readGatewayAudience(env),
+    subgraphUrls: Object.freeze(subgraphUrls),
+    subgraphTimeoutMs: readPositiveInt(env, 'SUBGRAPH_TIMEOUT_MS', 3000),
+    bodyLimitBytes: readPositiveInt(env, 'GATEWAY_BODY_LIMIT_BYTES', 64 * 1024),
+    introspection: mode === 'dev',
+    algorithms: Object.freeze(algorithms),
+  });
+}

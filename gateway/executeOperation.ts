@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import type { GatewayExecutor } from '@apollo/server-gateway-interface';
+import { execute, GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { Register } from '../lib/config.js';
+import type { Logger } from '../lib/logger.js';
+import { LruCache } from '../lib/lru.js';
+import type { FieldRequirement } from '../lib/subgraph/requirements.js';
+import { authorizeOperation, setNullAt, type AuthorizedOperation } from './authorizeOperation.js';
+import { failureErrors, type GatewayError } from './failures.js';
+import { SubgraphFailed, type GatewayRequestContext } from './subgraphDataSource.js';
+
+/** What the gateway answers to one GraphQL operation. */
+export interface OperationResult {
+  data?: Record<string, unknown> | null;
+  errors?: GatewayError[];
+}
+
+/** Collaborators of {@link createOperationExecutor}. */
+export interface OperationExecutorOptions {
+  apiSchema: GraphQLSchema;
+  executor: GatewayExecutor;
+  requirements: ReadonlyMap<string, FieldRequirement>;
+  owners: ReadonlyMap<string, Register>;
+}
+
+/** Codes a register may send through to the client as they are; everything else is masked. */
+const PASSED_THROUGH = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'NOT_FOUND']);
+
+interface CachedAuthorization extends AuthorizedOperation {
+  readonly queryHash: string;
+  readonly operation: OperationDefinitionNode | null;
+}
+
+/**
+ * Runs an operation for an authenticated caller: drops what the scopes do not cover, plans and executes the
+ * rest through the federation executor, then puts back nulls and pathed errors for what was dropped or failed.
+ */
+export function createOperationExecutor(options: OperationExecutorOptions) {
+  const authorizations = new LruCache<string, CachedAuthorization>(5000);
+
+  function authorize(document: DocumentNode, queryHash: string, operation: OperationDefinitionNode, scopes: ReadonlySet<string>): CachedAuthorization {
+    const scopeKey = [...scopes].sort().join(' ');
+    const key = `${queryHash}\n${operation.name?.value ?? ''}\n${scopeKey}`;
+    let cached = authorizations.get(key);
+    if (!cached) {
+      const result = authorizeOperation(options.apiSchema, document, operation, options.requirements, scopes);
+      const filtered = result.document?.definitions[0] as OperationDefinitionNode | undefined;
+      // The plan cache is keyed by this hash: it must name the filtered document, not the query text.
+      const filteredHash = result.document ? createHash('sha256').update(print(result.document)).digest('hex') : '';
+      cached = { ...result, queryHash: filteredHash, operation: filtered ?? null };
+      authorizations.set(key, cached);
+    }
+    return cached;
+  }
+
+  return async function run(
+    prepared: { document: DocumentNode; queryHash: string; query: string },
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> | undefined,
+    context: GatewayRequestContext,
+    logger: Logger,
+  ): Promise<OperationResult> {
+    const authorized = authorize(prepared.document, prepared.queryHash, operation, context.credential.scopes);
+    const unauthorized: GatewayError[] = authorized.unauthorizedPaths.map((path) => ({
+      message: 'Unauthorized field or type',
+      path: path.filter((p) => p !== '@'),
+      extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' },
+    }));
+    if (!authorized.document || !authorized.operation) return { errors: unauthorized };
+
+    if (isIntrospectionOnly(authorized.operation)) {
+      // Introspection answers from the published schema, not the executor's relaxed copy.
+      const result = await execute({ schema: options.apiSchema, document: authorized.document, variableValues: variables });
+      return { data: result.data as Record<string, unknown>, errors: result.errors?.map((e) => ({ message: e.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+    }
+
+    const response = await options.executor({
+      request: { query: prepared.query, variables, operationName: authorized.operation.name?.value },
+      document: authorized.document,
+      operationName: authorized.operation.name?.value ?? null,
+      operation: authorized.operation,
+      queryHash: authorized.queryHash,
+      context: context as GatewayRequestContext & Record<string, any>,
+      logger,
+      metrics: {},
+      cache: undefined as never,
+      schema: options.apiSchema,
+      source: prepared.query,
+      overallCachePolicy: undefined as never,
+      requestIsBatched: false,
+    } as never);
+
+    const data = (response.data ?? null) as Record<string, unknown> | null;
+    const failed = failureErrors(options.apiSchema, authorized.operation, options.owners, context.failures);
+    for (const path of [...authorized.nullPaths, ...failed.nullPaths]) setNullAt(data, path);
+    const passed = (response.errors ?? []).flatMap((error: unknown) => maskExecutionError(error, logger));
+    const errors = [...unauthorized, ...failed.errors, ...passed];
+    return errors.length > 0 ? { data, errors } : { data };
+  };
+}
+
+function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
+}
+
+/** Keeps a register's own authorization errors; drops transport failures (reported per field); masks the rest. */
+function maskExecutionError(error: unknown, logger: Logger): GatewayError[] {
+  const graphqlError = error as GraphQLError;
+  const original = graphqlError?.originalError ?? error;
+  if (original instanceof SubgraphFailed || error instanceof SubgraphFailed) return [];
+  const code = graphqlError?.extensions?.code;
+  if (typeof code === 'string' && PASSED_THROUGH.has(code)) {
+    return [{ message: graphqlError.message, path: graphqlError.path, extensions: { code } }];
+  }
+  logger.error({ err: original, code }, 'operation error masked');
+  return [{ message: 'Internal error', path: graphqlError?.path, extensions: { code: code === 'INTERNAL_SERVER_ERROR' ? code : 'SUBGRAPH_ERROR' } }];
+}

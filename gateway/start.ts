@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import type { Register } from '../lib/config.js';
+import { HubError } from '../lib/errors.js';
+import { close, createService, listen, readBody, sendError, sendJson, type RequestScope } from '../lib/http/service.js';
+import { loadSigningKey } from '../lib/keys.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import type { RunningService } from '../lib/subgraph/start.js';
+import { createAccessTokenVerifier, type AccessTokenVerifierOptions } from '../lib/tokens/accessToken.js';
+import { createInternalCredentialMinter, INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
+import { authenticate } from './authenticate.js';
+import { readGatewayConfig } from './config.js';
+import { createOperationExecutor } from './executeOperation.js';
+import { createDocumentCache, selectOperation } from './operations.js';
+import { SubgraphDataSource, type GatewayRequestContext } from './subgraphDataSource.js';
+import { loadGatewaySupergraph } from './supergraph.js';
+
+/** Collaborators a test may swap. */
+export interface GatewayOverrides {
+  logger?: Logger;
+  now?: () => Date;
+  /** A fixed key set for access tokens instead of discovery. */
+  keySet?: AccessTokenVerifierOptions['keySet'];
+}
+
+/** Starts the gateway: token checks, field authorization, internal credentials, federation. */
+export async function startGateway(env: Readonly<Record<string, string | undefined>>, overrides: GatewayOverrides = {}): Promise<RunningService> {
+  // A personal data hub phones home to nobody: Apollo's telemetry is switched off before the gateway exists.
+  process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  const config = readGatewayConfig(env);
+  const logger = overrides.logger ?? createLogger({ service: 'gateway' });
+  const supergraph = loadGatewaySupergraph();
+  const internalKey = await loadSigningKey({ env, variable: INTERNAL_KEY_SOURCE.variable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
+  const mint = createInternalCredentialMinter({ key: internalKey });
+  const verifier = createAccessTokenVerifier({
+    issuer: config.issuer,
+    audience: config.audience,
+    algorithms: [...config.algorithms],
+    now: overrides.now,
+    keySet: overrides.keySet,
+  });
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph.executionSdl,
+    logger: logger.child({ component: 'apollo-gateway' }),
+    buildService: ({ name }) => {
+      const register = name as Register;
+      const url = config.subgraphUrls[register];
+      if (!url) throw new TypeError(`no URL configured for subgraph ${name}`);
+      return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint });
+    },
+  });
+  const { executor } = await gateway.load();
+  const documents = createDocumentCache({ schema: supergraph.apiSchema, introspection: config.introspection });
+  const run = createOperationExecutor({ apiSchema: supergraph.apiSchema, executor, requirements: supergraph.requirements, owners: supergraph.owners });
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
+    if (req.method !== 'POST') throw new HubError('METHOD_NOT_ALLOWED', 'Send GraphQL operations with POST');
+    const credential = await authenticate(req, verifier);
+    const contentType = req.headers['content-type'] ?? '';
+    // Requiring JSON also prevents CSRF: a browser cannot send it cross-site without a preflight.
+    if (!/^application\/(graphql-response\+)?json\b/i.test(contentType)) {
+      throw new HubError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json');
+    }
+    const body = parseBody(await readBody(req, config.bodyLimitBytes));
+    const prepared = { ...documents.prepare(body.query), query: body.query };
+    const operation = selectOperation(prepared.document, body.operationName);
+    if (operation.operation !== 'query') throw new HubError('BAD_REQUEST', 'Only queries are supported');
+    const context: GatewayRequestContext = { requestId: scope.requestId, credential, failures: new Map() };
+    const result = await run(prepared, operation, body.variables, context, scope.logger);
+    if (context.failures.size > 0) scope.logger.warn({ failures: Object.fromEntries(context.failures) }, 'registers failed');
+    sendJson(res, 200, result);
+  }
+
+  const server = createService({
+    logger,
+    ready: async () => (await verifier.ready()) && (await subgraphsReady(config.subgraphUrls)),
+    routes: {
+      '/graphql': async (req, res, scope) => {
+        try {
+          await handleGraphQL(req, res, scope);
+        } catch (error) {
+          if (!(error instanceof HubError)) throw error;
+          sendError(res, error);
+        }
+      },
+    },
+  });
+  const port = await listen(server, config.host, config.port);
+  logger.info({ port, mode: config.mode }, 'gateway listening');
+  return {
+    name: 'gateway',
+    port,
+    url: `http://${config.host}:${port}/graphql`,
+    async stop() {
+      await close(server);
+      await gateway.stop();
+    },
+  };
+}
+
+interface GraphQLBody {
+  query: string;
+  operationName: string | undefined;
+  variables: Record<string, unknown> | undefined;
+}
+
+function parseBody(text: string): GraphQLBody {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HubError('BAD_REQUEST', 'The request body is not valid JSON');
+  }
+  if (Array.isArray(body)) throw new HubError('BAD_REQUEST', 'Batched operations are not accepted');
+  if (body === null || typeof body !== 'object') throw new HubError('BAD_REQUEST', 'The request body must be a JSON object');
+  const { query, operationName, variables } = body as Record<string, unknown>;
+  if (typeof query !== 'string' || query.length === 0) throw new HubError('BAD_REQUEST', '"query" must be a non-empty string');
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw new HubError('BAD_REQUEST', '"operationName" must be a string');
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
+    throw new HubError('BAD_REQUEST', '"variables" must be an object');
+  }
+  return { query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined };
+}
+
+/** The gateway is ready only when every register answers its health check. */
+async function subgraphsReady(urls: Readonly<Record<Register, string>>): Promise<boolean> {
+  const checks = Object.values(urls).map(async (url) => {
+    const response = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2000) });
+    return response.ok;
+  });
+  const results = await Promise.allSettled(checks);
+  return results.every((r) => r.status === 'fulfilled' && r.value);
+}

@@ -1,0 +1,87 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { subgraphAudience, type Register } from '../lib/config.js';
+import type { InternalCredential } from '../lib/tokens/internalCredential.js';
+
+/** Why a register's part of a request failed; becomes the pathed error's code. */
+export type SubgraphFailure = 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_ERROR';
+
+/** Per-request state the gateway hands to every subgraph call. */
+export interface GatewayRequestContext {
+  readonly requestId: string;
+  /** The claims to put in the internal credential: the person, the scopes, who is asking. */
+  readonly credential: InternalCredential;
+  /** Registers that failed during this request, filled in by the data sources. */
+  readonly failures: Map<Register, SubgraphFailure>;
+}
+
+/** Options for {@link SubgraphDataSource}. */
+export interface SubgraphDataSourceOptions {
+  register: Register;
+  url: string;
+  timeoutMs: number;
+  mint: (audience: string, claims: InternalCredential) => Promise<string>;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Calls one subgraph with a short-lived credential minted for that subgraph alone. Unlike the default data
+ * source it has a timeout, so one slow register cannot hang a request, and it never lets a transport error
+ * (which names internal addresses) reach the client: the failure is recorded and reported by code.
+ */
+export class SubgraphDataSource implements GraphQLDataSource<GatewayRequestContext & Record<string, any>> {
+  readonly #options: SubgraphDataSourceOptions;
+  readonly #audience: string;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    this.#options = options;
+    this.#audience = subgraphAudience(options.register);
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayRequestContext & Record<string, any>>): Promise<GatewayGraphQLResponse> {
+    const context = options.context as GatewayRequestContext;
+    const { register, url, timeoutMs } = this.#options;
+    const token = await this.#options.mint(this.#audience, context.credential);
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': context.requestId },
+        body: JSON.stringify({ query: options.request.query, variables: options.request.variables, operationName: options.request.operationName }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      return this.#fail(context, timedOut ? 'SUBGRAPH_TIMEOUT' : 'SUBGRAPH_UNAVAILABLE');
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      return this.#fail(context, timedOut ? 'SUBGRAPH_TIMEOUT' : 'SUBGRAPH_ERROR');
+    }
+    if (!response.ok || body === null || typeof body !== 'object' || !('data' in body || 'errors' in body)) {
+      return this.#fail(context, 'SUBGRAPH_ERROR');
+    }
+    return body as GatewayGraphQLResponse;
+  }
+
+  #fail(context: GatewayRequestContext, failure: SubgraphFailure): never {
+    context.failures.set(this.#options.register, failure);
+    throw new SubgraphFailed(this.#options.register, failure);
+  }
+}
+
+/** Thrown into the gateway's executor when a register fails; masked into pathed errors afterwards. */
+export class SubgraphFailed extends Error {
+  constructor(
+    readonly register: Register,
+    readonly failure: SubgraphFailure,
+  ) {
+    super(`The ${register} register failed: ${failure}`);
+    this.name = 'SubgraphFailed';
+  }
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { Supergraph } from '@apollo/federation-internals';
+import { Kind, parse, print, type GraphQLSchema, type DocumentNode, valueFromASTUntyped } from 'graphql';
+import { authorizationRequirements, loadableSupergraph } from '../schema/gatewaySupergraph.js';
+import type { Register } from '../lib/config.js';
+import type { FieldRequirement } from '../lib/subgraph/requirements.js';
+
+/** Everything the gateway derives once from the committed supergraph. */
+export interface GatewaySupergraph {
+  /** The published API schema: what clients validate and introspect against. */
+  readonly apiSchema: GraphQLSchema;
+  /** The SDL the executor runs on (see {@link relaxEntityFields}). */
+  readonly executionSdl: string;
+  /** `@authenticated`/`@requiresScopes` of every field, enforced by the gateway itself. */
+  readonly requirements: ReadonlyMap<string, FieldRequirement>;
+  /** The register that resolves each `Type.field`, for pathed errors when that register fails. */
+  readonly owners: ReadonlyMap<string, Register>;
+}
+
+/** The committed supergraph. */
+export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
+
+/** Reads and prepares the committed supergraph. */
+export function loadGatewaySupergraph(sdl: string = readFileSync(SUPERGRAPH_PATH, 'utf8')): GatewaySupergraph {
+  const loadable = loadableSupergraph(sdl);
+  const apiSchema = Supergraph.build(loadable).apiSchema().toGraphQLJSSchema();
+  const requirements = new Map<string, FieldRequirement>();
+  for (const [coordinate, requirement] of authorizationRequirements(sdl)) {
+    requirements.set(coordinate, { authenticated: requirement.authenticated, scopes: requirement.scopes });
+  }
+  return { apiSchema, executionSdl: print(relaxEntityFields(parse(loadable))), requirements, owners: fieldOwners(parse(loadable)) };
+}
+
+/**
+ * Makes the fields of entity types nullable in the executor's copy. The contract says an unauthorized field
+ * or a failed register's field comes back null with the rest of the data kept; GraphQL's null propagation on
+ * a non-null field would instead wipe out `me` and everything with it. The published schema is unchanged.
+ */
+export function relaxEntityFields(document: DocumentNode): DocumentNode {
+  return {
+    ...document,
+    definitions: document.definitions.map((definition) => {
+      if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) return definition;
+      const isEntity = definition.directives?.some((directive) => directive.name.value === 'join__type' && directive.arguments?.some((arg) => arg.name.value === 'key'));
+      if (!isEntity) return definition;
+      return {
+        ...definition,
+        fields: definition.fields?.map((field) => (field.type.kind === Kind.NON_NULL_TYPE ? { ...field, type: field.type.type } : field)),
+      };
+    }),
+  };
+}
+
+/** Which subgraph resolves each field, from the supergraph's `@join__type`/`@join__field` and `@join__graph`. */
+export function fieldOwners(document: DocumentNode): Map<string, Register> {
+  const graphNames = new Map<string, Register>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== 'join__Graph') continue;
+    for (const value of definition.values ?? []) {
+      const directive = value.directives?.find((d) => d.name.value === 'join__graph');
+      const name = directive?.arguments?.find((arg) => arg.name.value === 'name');
+      if (name) graphNames.set(value.name.value, valueFromASTUntyped(name.value) as Register);
+    }
+  }
+  const graphOf = (directives: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: any }[] }[] | undefined, directiveName: string) =>
+    (directives ?? [])
+      .filter((d) => d.name.value === directiveName)
+      .map((d) => d.arguments?.find((arg) => arg.name.value === 'graph'))
+      .filter((arg): arg is NonNullable<typeof arg> => arg !== undefined)
+      .map((arg) => graphNames.get(String(valueFromASTUntyped(arg.value))))
+      .filter((graph): graph is Register => graph !== undefined);
+  const owners = new Map<string, Register>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
+    const typeGraphs = graphOf(definition.directives, 'join__type');
+    for (const field of definition.fields ?? []) {
+      const fieldGraphs = graphOf(field.directives, 'join__field');
+      const owner = fieldGraphs.length > 0 ? fieldGraphs : typeGraphs;
+      // A key field lives in every subgraph; name the first, which is enough for a failure report.
+      if (owner[0]) owners.set(`${definition.name.value}.${field.name.value}`, owner[0]);
+    }
+  }
+  return owners;
+}

@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { HubError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** What every request handler gets besides the request and response. */
+export interface RequestScope {
+  /** Correlates log lines of one request across the gateway and subgraphs. */
+  readonly requestId: string;
+  readonly logger: Logger;
+}
+
+/** A route handler; it must end the response. */
+export type Handler = (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => Promise<void>;
+
+/** Options for {@link createService}. */
+export interface ServiceOptions {
+  logger: Logger;
+  /** `/readyz` answers 200 only when this resolves true. */
+  ready: () => Promise<boolean>;
+  /** Handlers by exact path (query strings are ignored for routing). */
+  routes: Record<string, Handler>;
+  /** Whether an incoming `x-request-id` may be adopted (only from the gateway, never from the internet). */
+  trustRequestId?: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An HTTP server with `/healthz`, `/readyz`, request ids, request logging and uniform error bodies. */
+export function createService(options: ServiceOptions): Server {
+  const server = createServer(async (req, res) => {
+    const started = process.hrtime.bigint();
+    const incomingId = req.headers['x-request-id'];
+    // A request id is adopted only in UUID form: anything else could smuggle personal data into logs.
+    const requestId = options.trustRequestId && typeof incomingId === 'string' && UUID.test(incomingId) ? incomingId : randomUUID();
+    const logger = options.logger.child({ requestId });
+    res.setHeader('x-request-id', requestId);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    try {
+      if (path === '/healthz') {
+        sendJson(res, 200, { status: 'ok' });
+      } else if (path === '/readyz') {
+        const ready = await options.ready().catch(() => false);
+        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+      } else {
+        const handler = options.routes[path];
+        if (!handler) throw new HubError('NOT_FOUND', 'No such resource');
+        await handler(req, res, { requestId, logger });
+      }
+    } catch (error) {
+      const hubError = error instanceof HubError ? error : new HubError('INTERNAL_SERVER_ERROR', 'Internal server error', { cause: error });
+      if (hubError.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error }, 'request failed');
+      if (!res.headersSent) sendError(res, hubError);
+      else res.end();
+    } finally {
+      // Method, path and status only: query strings, headers and bodies may carry personal data or tokens.
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (path !== '/healthz' && path !== '/readyz') {
+        logger.info({ method: req.method, path: routeName(path, options.routes), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      }
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+/** Only known routes are logged by name; an unknown path could itself hold personal data. */
+function routeName(path: string, routes: Record<string, Handler>): string {
+  return path in routes ? path : '(unknown)';
+}
+
+/** Writes a JSON response. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Writes a GraphQL-shaped error response for a request-ending error. */
+export function sendError(res: ServerResponse, error: HubError, headers: Record<string, string> = {}): void {
+  const extra: Record<string, string> = { ...headers };
+  if (error.code === 'UNAUTHENTICATED' && !extra['www-authenticate']) {
+    extra['www-authenticate'] = `Bearer realm="hub", error="invalid_token", error_description="${error.message}"`;
+  }
+  sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, extra);
+}
+
+/** Reads a request body up to `limit` bytes; a larger body is refused without reading it all. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new HubError('PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HubError('PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Starts listening and resolves with the bound port. */
+export function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting connections, lets requests in flight finish, then closes what is left. */
+export function close(server: Server, graceMs = 5000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

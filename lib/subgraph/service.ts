@@ -1,0 +1,138 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import { HubError } from '../errors.js';
+import { createService, readBody, sendError, type RequestScope } from '../http/service.js';
+import type { Logger } from '../logger.js';
+import type { InternalCredential, InternalCredentialVerifier } from '../tokens/internalCredential.js';
+import { enforceAuthorization } from './enforce.js';
+
+/** The context every subgraph resolver receives. */
+export interface SubgraphContext<Loaders> {
+  readonly credential: InternalCredential;
+  readonly requestId: string;
+  readonly logger: Logger;
+  /** Request-scoped DataLoaders: one batch per entity type per request, never shared between requests. */
+  readonly loaders: Loaders;
+}
+
+/** Options for {@link createSubgraphService}. */
+export interface SubgraphServiceOptions<Loaders> {
+  /** Register name, used in logs. */
+  register: string;
+  typeDefs: string;
+  resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
+  verifyCredential: InternalCredentialVerifier;
+  createLoaders: () => Loaders;
+  logger: Logger;
+  /** `/readyz`: true when the register's database answers. */
+  ready: () => Promise<boolean>;
+  /** Introspection through the credential-protected endpoint (dev mode only). */
+  introspection: boolean;
+  /** Largest request body accepted. */
+  bodyLimitBytes?: number;
+}
+
+/** Error codes that a subgraph passes on as they are; anything else is masked. */
+const PUBLIC_CODES = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
+
+/**
+ * A register's subgraph as an HTTP service. Every request must carry the gateway's internal credential for this
+ * subgraph: without it nothing is answered, not even `_service`.
+ */
+export async function createSubgraphService<Loaders>(options: SubgraphServiceOptions<Loaders>): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const schema = enforceAuthorization(buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }));
+  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
+    schema,
+    introspection: options.introspection,
+    hideSchemaDetailsFromClientErrors: !options.introspection,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    logger: options.logger,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, options.logger),
+  });
+  await apollo.start();
+  const bodyLimit = options.bodyLimitBytes ?? 256 * 1024;
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
+    const credential = await authenticate(req, options.verifyCredential).catch((error: unknown) => {
+      if (error instanceof HubError) return error;
+      throw error;
+    });
+    if (credential instanceof HubError) {
+      sendError(res, credential, { 'www-authenticate': 'Bearer realm="hub-internal"' });
+      return;
+    }
+    if (req.method !== 'POST') throw new HubError('METHOD_NOT_ALLOWED', 'Only POST is accepted');
+    const text = await readBody(req, bodyLimit);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new HubError('BAD_REQUEST', 'The request body is not valid JSON');
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+    }
+    const context: SubgraphContext<Loaders> = {
+      credential,
+      requestId: scope.requestId,
+      logger: scope.logger,
+      loaders: options.createLoaders(),
+    };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers, search: '', body },
+      context: async () => context,
+    });
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  const server = createService({
+    logger: options.logger,
+    ready: options.ready,
+    routes: { '/graphql': handleGraphQL },
+    trustRequestId: true,
+  });
+  return { server, stop: () => apollo.stop() };
+}
+
+async function authenticate(req: IncomingMessage, verify: InternalCredentialVerifier): Promise<InternalCredential> {
+  const header = req.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header) : null;
+  if (!match?.[1]) throw new HubError('UNAUTHENTICATED', 'A valid internal credential of the gateway is required');
+  return verify(match[1]);
+}
+
+function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: { code } };
+  }
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  logger.error({ err: original }, 'resolver failed');
+  return { message: 'Internal error in the register', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

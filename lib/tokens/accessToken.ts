@@ -1,0 +1,158 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { HubError } from '../errors.js';
+import { LruCache } from '../lru.js';
+
+/** What the gateway knows about a caller once their access token is verified. */
+export interface VerifiedAccessToken {
+  /** The token's subject: the person id for the citizen's own clients, a pairwise id for partners. */
+  readonly subject: string;
+  readonly clientId: string;
+  readonly scopes: ReadonlySet<string>;
+  readonly jti: string;
+  /** Expiry in seconds since the epoch. */
+  readonly expiresAt: number;
+  /** The JWK thumbprint the token is bound to (RFC 9449 `cnf.jkt`), if any. */
+  readonly confirmation?: string;
+}
+
+/** Options for {@link createAccessTokenVerifier}. */
+export interface AccessTokenVerifierOptions {
+  /** Expected `iss`; the discovery document is read from `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  /** Expected `aud`: the gateway's resource identifier. */
+  audience: string;
+  /** Accepted signature algorithms; asymmetric only (RFC 8725 §3.1: never let the token choose). */
+  algorithms?: string[];
+  /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. */
+  clockToleranceSeconds?: number;
+  /** The current time; tests freeze it. */
+  now?: () => Date;
+  /** Discovery document fetch; tests swap it. */
+  fetch?: typeof fetch;
+  /** A fixed key set instead of discovery (tests). */
+  keySet?: JWTVerifyGetKey;
+  /** Minimum time between two JWKS refetches caused by an unknown `kid`. */
+  jwksCooldownMs?: number;
+}
+
+const ASYMMETRIC = new Set(['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA', 'Ed25519']);
+
+/**
+ * Verifies RFC 9068 access tokens: pinned asymmetric algorithms, `typ: at+jwt`, and `iss`, `aud`, `exp`, `iat`,
+ * `sub`, `jti`, `client_id`, `scope` all required. Verified tokens are cached until they expire.
+ */
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
+  const algorithms = options.algorithms ?? ['ES256'];
+  for (const alg of algorithms) {
+    if (!ASYMMETRIC.has(alg)) throw new TypeError(`createAccessTokenVerifier: "algorithms" may hold asymmetric algorithms only, got ${alg}`);
+  }
+  const now = options.now ?? (() => new Date());
+  const tolerance = options.clockToleranceSeconds ?? 5;
+  const doFetch = options.fetch ?? fetch;
+  const cache = new LruCache<string, VerifiedAccessToken>(10_000);
+  let keySet: JWTVerifyGetKey | undefined = options.keySet;
+  let discovering: Promise<JWTVerifyGetKey> | undefined;
+
+  /** Reads the JWKS location from the discovery document once; a failure is retried on the next call. */
+  function keys(): Promise<JWTVerifyGetKey> {
+    if (keySet) return Promise.resolve(keySet);
+    discovering ??= (async () => {
+      const response = await doFetch(`${options.issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
+      if (!response.ok) throw new Error(`discovery answered ${response.status}`);
+      const metadata = (await response.json()) as { issuer?: string; jwks_uri?: string };
+      if (metadata.issuer !== options.issuer || typeof metadata.jwks_uri !== 'string') {
+        throw new Error('discovery document does not match the configured issuer');
+      }
+      keySet = createRemoteJWKSet(new URL(metadata.jwks_uri), {
+        cooldownDuration: options.jwksCooldownMs ?? 30_000,
+        cacheMaxAge: 10 * 60_000,
+        timeoutDuration: 5000,
+      });
+      return keySet;
+    })().finally(() => {
+      discovering = undefined;
+    });
+    return discovering;
+  }
+
+  async function verify(token: string): Promise<VerifiedAccessToken> {
+    const nowSeconds = Math.floor(now().getTime() / 1000);
+    const cached = cache.get(token);
+    if (cached) {
+      if (cached.expiresAt + tolerance > nowSeconds) return cached;
+      cache.delete(token);
+      throw unauthenticated('The access token has expired');
+    }
+    let payload: JWTPayload;
+    try {
+      const getKey = await keys().catch((cause: unknown) => {
+        throw new HubError('UNAUTHENTICATED', 'The token issuer cannot be reached to verify the access token', { cause });
+      });
+      ({ payload } = await jwtVerify(token, getKey, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms,
+        typ: 'at+jwt',
+        requiredClaims: ['exp', 'iat', 'sub', 'jti', 'client_id', 'scope'],
+        clockTolerance: tolerance,
+        currentDate: now(),
+      }));
+    } catch (error) {
+      if (error instanceof HubError) throw error;
+      throw unauthenticated(describe(error), error);
+    }
+    // RFC 9068 §4: a token issued in the future is not valid yet (jose checks `nbf` but not `iat`).
+    if (typeof payload.iat !== 'number' || payload.iat > nowSeconds + tolerance) {
+      throw unauthenticated('The access token is not valid yet');
+    }
+    const claims = payload as JWTPayload & { client_id?: unknown; scope?: unknown; cnf?: { jkt?: unknown } };
+    if (typeof claims.client_id !== 'string' || typeof claims.scope !== 'string' || typeof claims.jti !== 'string') {
+      throw unauthenticated('The access token lacks required claims');
+    }
+    const verified: VerifiedAccessToken = Object.freeze({
+      subject: claims.sub as string,
+      clientId: claims.client_id,
+      scopes: new Set(claims.scope.split(' ').filter(Boolean)),
+      jti: claims.jti,
+      expiresAt: claims.exp as number,
+      confirmation: typeof claims.cnf?.jkt === 'string' ? claims.cnf.jkt : undefined,
+    });
+    cache.set(token, verified);
+    return verified;
+  }
+
+  /** True when the issuer's keys can be had (used by `/readyz`). */
+  async function ready(): Promise<boolean> {
+    try {
+      await keys();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return { verify, ready };
+}
+
+/** The verifier {@link createAccessTokenVerifier} returns. */
+export type AccessTokenVerifier = ReturnType<typeof createAccessTokenVerifier>;
+
+function unauthenticated(message: string, cause?: unknown): HubError {
+  return new HubError('UNAUTHENTICATED', message, { cause });
+}
+
+/** A client-safe reason for a failed verification: never echoes the token or its claims. */
+function describe(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'The access token has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'The access token is not valid yet';
+    if (error.claim === 'aud') return 'The access token is not meant for this resource';
+    if (error.claim === 'iss') return 'The access token was not issued by a trusted issuer';
+    return 'The access token lacks required claims';
+  }
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The access token is signed with an unknown key';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The access token uses an algorithm that is not accepted';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The access token signature is invalid';
+  if (error instanceof joseErrors.JWKSTimeout) return 'The token issuer cannot be reached to verify the access token';
+  return 'The access token is malformed or invalid';
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from '@jest/globals';
+import { readSubgraphSchemas } from '../compose.js';
+import { checkSchemaPolicy, isHealthName } from '../policy.js';
+import { scopeCatalogue, type ScopeEntry } from '../scopes.js';
+
+const LINK = '@link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@tag", "@inaccessible", "@authenticated", "@requiresScopes"])';
+const check = (typeDefs: string, catalogue: readonly ScopeEntry[] = scopeCatalogue()) =>
+  checkSchemaPolicy([{ name: 'crafted', typeDefs: `extend schema ${LINK}\n${typeDefs}` }], catalogue);
+const codes = (violations: { code: string; coordinate: string }[]) => violations.map((v) => `${v.code} ${v.coordinate}`);
+
+describe('checkSchemaPolicy', () => {
+  it('passes the real subgraphs', () => {
+    expect(checkSchemaPolicy(readSubgraphSchemas(), scopeCatalogue())).toEqual([]);
+  });
+
+  it('refuses a field with neither @authenticated nor @requiresScopes, Query included', () => {
+    const violations = check('type Query { me: Person! @authenticated  ping: String }\ntype Person @key(fields: "id") { id: ID! @authenticated  nickname: String }');
+    expect(codes(violations)).toEqual(['MISSING_AUTHORIZATION Query.ping', 'MISSING_AUTHORIZATION Person.nickname']);
+    expect(violations[0]?.message).toBe('[crafted] Query.ping: has neither @authenticated nor @requiresScopes');
+  });
+
+  it('refuses a scope that is not in the catalogue', () => {
+    const violations = check('type Person @key(fields: "id") { id: ID! @authenticated  shoeSize: Int @requiresScopes(scopes: [["population:name"], ["population:shoes"]]) }');
+    expect(codes(violations)).toEqual(['UNKNOWN_SCOPE Person.shoeSize']);
+    expect(violations[0]?.message).toContain('"population:shoes" is not in schema/scopes.json');
+  });
+
+  it('refuses a scope the catalogue classifies as health', () => {
+    const catalogue = [...scopeCatalogue(), { scope: 'health:records', register: 'hub', classification: 'health', description: { fi: 'x', sv: 'x', en: 'x' } } as const];
+    const violations = check('type Person @key(fields: "id") { id: ID! @authenticated  notes: String @requiresScopes(scopes: [["health:records"]]) }', catalogue);
+    expect(codes(violations)).toEqual(['HEALTH_SCOPE Person.notes']);
+  });
+
+  it('refuses the vehicles schema with medical restriction codes on DrivingLicence', () => {
+    const vehicles = readSubgraphSchemas().find((s) => s.name === 'vehicles')!;
+    const typeDefs = vehicles.typeDefs.replace(
+      /type DrivingLicence \{/,
+      'type DrivingLicence {\n  medicalRestrictionCodes: [String!]! @requiresScopes(scopes: [["vehicles:licence"]])',
+    );
+    expect(typeDefs).toContain('medicalRestrictionCodes');
+    const violations = checkSchemaPolicy([{ name: 'vehicles', typeDefs }], scopeCatalogue());
+    expect(codes(violations)).toEqual(['HEALTH_DATA DrivingLicence.medicalRestrictionCodes']);
+    expect(violations[0]?.message).toMatch(/GDPR art\. 9/);
+  });
+
+  it('refuses anything tagged health, even when @inaccessible', () => {
+    const violations = check([
+      'type Person @key(fields: "id") { id: ID! @authenticated  notes: String @inaccessible @tag(name: "health") @authenticated }',
+      'type Record @tag(name: "health") { code: String @authenticated }',
+      'enum Kind { PLAIN SPECIAL @tag(name: "health") }',
+    ].join('\n'));
+    expect(codes(violations)).toEqual(['HEALTH_DATA Person.notes', 'HEALTH_DATA Record', 'HEALTH_DATA Kind.SPECIAL']);
+  });
+
+  it('refuses health names on types, arguments and enum values', () => {
+    const violations = check([
+      'type Query { me(diagnosisCode: String): Person @authenticated }',
+      'type Person @key(fields: "id") { id: ID! @authenticated  kind: Kind @authenticated }',
+      'type PatientRecord { id: ID @authenticated }',
+      'enum Kind { PLAIN VISION_LIMITED }',
+    ].join('\n'));
+    expect(codes(violations)).toEqual([
+      'HEALTH_DATA Query.me(diagnosisCode:)', 'HEALTH_DATA PatientRecord', 'HEALTH_DATA Kind.VISION_LIMITED',
+    ]);
+  });
+
+  it('refuses a root field that takes a person identifier', () => {
+    const violations = check('type Query { person(personalIdentityCode: String!): Person @authenticated }\ntype Person @key(fields: "id") { id: ID! @authenticated }');
+    expect(codes(violations)).toEqual(['PERSON_IDENTIFIER_ARGUMENT Query.person(personalIdentityCode:)']);
+  });
+
+  it('reports SDL that does not parse', () => {
+    expect(codes(checkSchemaPolicy([{ name: 'broken', typeDefs: 'type {' }], scopeCatalogue()))).toEqual(['INVALID_SDL ']);
+  });
+});
+
+describe('isHealthName', () => {
+  it.each(['medicalRestrictionCodes', 'restrictionCodes', 'restrictionCode', 'healthRecords', 'diagnoses', 'Diagnosis',
+    'disabilityStatus', 'prescriptions', 'visionTest', 'HEARING_AID', 'medicalRestriction', 'fitnessToDriveStatement'])('%s is health', (name) => {
+    expect(isHealthName(name)).toBe(true);
+  });
+  it.each(['registrationNumber', 'revision', 'supervisor', 'division', 'restrictions', 'categories', 'vehicleClass',
+    'nationalities', 'isAdult', 'drivingLicence', 'validUntil'])('%s is not', (name) => {
+    expect(isHealthName(name)).toBe(false);
+  });
+});

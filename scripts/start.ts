@@ -1,0 +1,30 @@
+import { startDevIssuer } from '../consent/devIssuer.js';
+import { startGateway } from '../gateway/start.js';
+import { createLogger } from '../lib/logger.js';
+import { stopOnSignals } from '../lib/process.js';
+import { startSubgraph, type RunningService } from '../lib/subgraph/start.js';
+import { educationModule } from '../subgraphs/education/module.js';
+import { populationModule } from '../subgraphs/population/module.js';
+import { taxModule } from '../subgraphs/tax/module.js';
+import { vehiclesModule } from '../subgraphs/vehicles/module.js';
+
+// `npm start`: the whole hub in one process to stay light. Each service still has its own port, database
+// handle, keys and logger, exactly as when it runs alone; nothing is shared that a deployment would not share.
+const started = Date.now();
+const env = process.env;
+const logger = createLogger({ service: 'hub' });
+const services: RunningService[] = [];
+stopOnSignals(() => [...services].reverse(), logger);
+
+try {
+  const issuer = await startDevIssuer(env);
+  services.push(issuer);
+  const subgraphs = await Promise.all([populationModule, taxModule, vehiclesModule, educationModule].map((module) => startSubgraph(module as never, env)));
+  services.push(...subgraphs);
+  services.push(await startGateway(env));
+} catch (error) {
+  logger.fatal({ err: error }, 'the hub failed to start');
+  await Promise.allSettled(services.map((service) => service.stop()));
+  process.exit(1);
+}
+logger.info({ ms: Date.now() - started, services: Object.fromEntries(services.map((s) => [s.name, s.url])) }, 'hub ready');
