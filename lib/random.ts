@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** A deterministic pseudo-random source; never use it for secrets. */
 export interface Random {
   /** A float in [0, 1). */
@@ -34,15 +32,13 @@ export function isoFromEpochDay(day: number): string {
 
 /**
  * A seeded generator: sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, PractRand-clean) with its
- * 128-bit state taken from SHA-256 of the seed, so any string (a seed plus a person's key) gives its own stream.
+ * 128-bit state from cyrb128 of the seed, so any string (a seed plus a person's key) gives its own stream.
+ * cyrb128 rather than node:crypto: seeding happens several times per synthetic person, and a crypto hash
+ * object costs ~30 µs, which made seeding a million persons CPU-bound; nothing here needs a secure hash.
  */
 export function createRandom(seed: string): Random {
   if (typeof seed !== 'string') throw new TypeError('createRandom: argument "seed" must be a string');
-  const state = createHash('sha256').update(seed).digest();
-  let a = state.readUInt32LE(0);
-  let b = state.readUInt32LE(4);
-  let c = state.readUInt32LE(8);
-  let d = state.readUInt32LE(12);
+  let [a, b, c, d] = cyrb128(seed);
   const next = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -87,4 +83,28 @@ export function createRandom(seed: string): Random {
       return mean + deviation * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
     },
   };
+}
+
+/** cyrb128 by bryc (public domain): a fast, well-mixed 128-bit string hash for seeding PRNGs. */
+function cyrb128(text: string): [number, number, number, number] {
+  let h1 = 1779033703;
+  let h2 = 3144134277;
+  let h3 = 1013904242;
+  let h4 = 2773480762;
+  for (let i = 0; i < text.length; i += 1) {
+    const k = text.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }

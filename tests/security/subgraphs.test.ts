@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ALL_SCOPES, personas, personaWith, startTestHub, type TestHub } from '../support/hub.js';
+import { callSubgraph, gatewayCredentials } from '../support/credentials.js';
+
+// Subgraphs trust nobody but the gateway: each demands an internal credential minted for it alone, checks
+// the subject of every entity request and the scopes of every field again.
+
+let hub: TestHub;
+let credential: Awaited<ReturnType<typeof gatewayCredentials>>;
+const persona = personaWith('complete');
+const other = personas.find((p) => p.personalIdentityCode !== persona.personalIdentityCode)!;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  credential = await gatewayCredentials(hub.env);
+});
+afterAll(async () => {
+  await hub?.stop();
+});
+
+function expectNothing(result: { status: number; text: string; body: any }) {
+  expect(result.status).toBe(401);
+  expect(result.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  expect(result.body.data).toBeUndefined();
+  expect(result.text).not.toContain('Person');
+  expect(result.text).not.toContain(persona.lastName);
+}
+
+describe('a subgraph answers nothing without the gateway credential for it', () => {
+  it.each(['population', 'tax', 'vehicles', 'education'])('%s: no credential, not even _service', async (register) => {
+    expectNothing(await callSubgraph(hub.subgraphs[register]!.url, null, '{ _service { sdl } }'));
+  });
+
+  it('a client access token is refused', async () => {
+    const token = await hub.token(persona.personalIdentityCode);
+    expectNothing(await callSubgraph(hub.subgraphs.population!.url, `Bearer ${token}`, '{ me { lastName } }'));
+  });
+
+  it('a credential minted for another subgraph is refused', async () => {
+    const forTax = await credential('tax', await hub.personId(persona.personalIdentityCode), ALL_SCOPES);
+    expectNothing(await callSubgraph(hub.subgraphs.population!.url, `Bearer ${forTax}`, '{ me { lastName } }'));
+    expectNothing(await callSubgraph(hub.subgraphs.population!.url, `Bearer ${forTax}`, '{ _service { sdl } }'));
+  });
+
+  it('the right credential is accepted (the control case)', async () => {
+    const mine = await credential('population', await hub.personId(persona.personalIdentityCode), ['population:name']);
+    const result = await callSubgraph(hub.subgraphs.population!.url, `Bearer ${mine}`, '{ me { lastName } }');
+    expect(result.body).toEqual({ data: { me: { lastName: persona.lastName } } });
+  });
+});
+
+describe('a subgraph checks the subject and the scopes again', () => {
+  const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { lastName personalIdentityCode } } }';
+
+  it('an _entities request for another person is refused', async () => {
+    const mine = await credential('population', await hub.personId(persona.personalIdentityCode), ALL_SCOPES);
+    const otherId = await hub.personId(other.personalIdentityCode);
+    const result = await callSubgraph(hub.subgraphs.population!.url, `Bearer ${mine}`, ENTITIES, {
+      r: [{ __typename: 'Person', id: await hub.personId(persona.personalIdentityCode) }, { __typename: 'Person', id: otherId }],
+    });
+    expect(result.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(result.text).not.toContain(other.lastName);
+    expect(result.text).not.toContain(other.personalIdentityCode);
+    expect(result.text).not.toContain(otherId);
+  });
+
+  it.each(['tax', 'vehicles', 'education'])('%s refuses _entities for another person too', async (register) => {
+    const mine = await credential(register as never, await hub.personId(persona.personalIdentityCode), ALL_SCOPES);
+    const result = await callSubgraph(hub.subgraphs[register]!.url, `Bearer ${mine}`, 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', {
+      r: [{ __typename: 'Person', id: await hub.personId(other.personalIdentityCode) }],
+    });
+    expect(result.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(result.body.data?._entities ?? null).toBeNull();
+  });
+
+  it('a field outside the credential scopes is refused by the subgraph itself', async () => {
+    const narrow = await credential('population', await hub.personId(persona.personalIdentityCode), ['population:name']);
+    const result = await callSubgraph(hub.subgraphs.population!.url, `Bearer ${narrow}`, '{ me { lastName personalIdentityCode } }');
+    expect(result.body.errors[0].extensions.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    expect(result.text).not.toContain(persona.personalIdentityCode);
+  });
+
+  it('a partner never learns that an address is protected; the citizen sees it', async () => {
+    const protectedPersona = personaWith('non-disclosure');
+    const id = await hub.personId(protectedPersona.personalIdentityCode);
+    const asPartner = await credential('population', id, ['population:address'], 'partner');
+    const partnerResult = await callSubgraph(hub.subgraphs.population!.url, `Bearer ${asPartner}`, '{ me { address { streetAddress postalCode municipality } } }');
+    expect(partnerResult.body).toEqual({ data: { me: { address: null } } });
+    const asCitizen = await credential('population', id, ['population:address'], 'citizen');
+    const citizenResult = await callSubgraph(hub.subgraphs.population!.url, `Bearer ${asCitizen}`, '{ me { address { streetAddress } } }');
+    expect(citizenResult.body.data.me.address.streetAddress).toEqual(expect.any(String));
+  });
+});
