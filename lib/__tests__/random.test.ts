@@ -42,3 +42,14 @@ describe('createRandom', () => {
     expect(isoFromEpochDay(epochDay('1915-06-30'))).toBe('1915-06-30');
   });
 });
+
+describe('epochDay', () => {
+  it('agrees with Date across centuries and leap days', () => {
+    for (let day = -30_000; day < 60_000; day += 37) {
+      const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      expect(epochDay(iso)).toBe(day);
+      expect(isoFromEpochDay(day)).toBe(iso);
+    }
+    expect(isoFromEpochDay(epochDay('2000-02-29'))).toBe('2000-02-29');
+  });
+});

@@ -26,8 +26,20 @@ export interface PersonProfile {
   hasTaxDebt: boolean;
 }
 
+/** Profiles already derived, per person object: seeding one batch into four registers derives each once. */
+const derived = new WeakMap<CorePerson, { key: string; profile: PersonProfile }>();
+
 /** Derives a person's cross-register profile; persona tags override chance. */
 export function profileOf(person: CorePerson, options: ResolvedSeedOptions): PersonProfile {
+  const key = `${options.seed}\u0000${options.referenceDate}`;
+  const known = derived.get(person);
+  if (known?.key === key) return known.profile;
+  const profile = deriveProfile(person, options);
+  derived.set(person, { key, profile });
+  return profile;
+}
+
+function deriveProfile(person: CorePerson, options: ResolvedSeedOptions): PersonProfile {
   // Keyed by the identity code, not the pseudonymous id, so that the data do not change with the pseudonym key.
   const random = createRandom(`${options.seed}:profile:${person.personalIdentityCode}`);
   const tags = new Set(person.tags);
