@@ -112,10 +112,9 @@ export function listen(server: Server, host: string, port: number): Promise<numb
 }
 
 /** Stops accepting connections, lets requests in flight finish, then closes what is left. */
-export function close(server: Server, graceMs = 5000): Promise<void> {
+export function close(server: Server, graceMs = 2000): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-    timer.unref();
     server.close(() => {
       clearTimeout(timer);
       resolve();

@@ -57,6 +57,8 @@ export async function createSubgraphService<Loaders>(options: SubgraphServiceOpt
     hideSchemaDetailsFromClientErrors: !options.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // Shutdown is the runner's job (lib/process.ts): Apollo's own signal handlers would race it.
+    stopOnTerminationSignals: false,
     logger: options.logger,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
