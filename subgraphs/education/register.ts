@@ -1,7 +1,6 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
-import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
-import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
+import type { Kysely } from 'kysely';
 import type { DatabaseEngine } from '../../lib/storage/database.js';
+import { engineOf, jsonArrayFromFor, parseJsonArray } from '../../lib/storage/jsonArrays.js';
 import type { EducationTables } from './tables.js';
 
 /** A completed qualification; `level` on ISCED 2011. */
@@ -50,7 +49,7 @@ interface EnrolmentRow {
 /** Creates the education register's data access over a database (the engine is read from its dialect if not given). */
 export function createEducationRegister(db: Kysely<EducationTables>, engine: DatabaseEngine = engineOf(db)): EducationRegister {
   // The JSON aggregate differs by engine (json_agg vs json_group_array); the query is otherwise the same.
-  const jsonArrayFrom = engine === 'postgres' ? postgresJsonArrayFrom : sqliteJsonArrayFrom;
+  const jsonArrayFrom = jsonArrayFromFor(engine);
   return {
     async findRecords(personIds) {
       if (personIds.length === 0) return [];
@@ -97,13 +96,4 @@ export function createEducationRegister(db: Kysely<EducationTables>, engine: Dat
       });
     },
   };
-}
-
-function engineOf(db: Kysely<EducationTables>): DatabaseEngine {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
-}
-
-/** SQLite hands the JSON aggregate back as text, PostgreSQL (through pg) already parsed. */
-function parseJsonArray<T>(value: unknown): T[] {
-  return (typeof value === 'string' ? JSON.parse(value) : value ?? []) as T[];
 }

@@ -1,7 +1,6 @@
-import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
-import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
-import { PostgresAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DatabaseEngine } from '../../lib/storage/database.js';
+import { engineOf, jsonArrayFromFor, parseJsonArray } from '../../lib/storage/jsonArrays.js';
 import type { PopulationTables } from './tables.js';
 
 /** A child as the population register records it. */
@@ -43,7 +42,7 @@ export interface PopulationRegister {
 /** Creates the population register's data access over a database (the engine is read from its dialect if not given). */
 export function createPopulationRegister(db: Kysely<PopulationTables>, engine: DatabaseEngine = engineOf(db)): PopulationRegister {
   // The JSON aggregate differs by engine (json_agg vs json_group_array); the query is otherwise the same.
-  const jsonArrayFrom = engine === 'postgres' ? postgresJsonArrayFrom : sqliteJsonArrayFrom;
+  const jsonArrayFrom = jsonArrayFromFor(engine);
   return {
     async findPersons(personIds) {
       if (personIds.length === 0) return [];
@@ -105,13 +104,4 @@ export function createPopulationRegister(db: Kysely<PopulationTables>, engine: D
       });
     },
   };
-}
-
-function engineOf(db: Kysely<PopulationTables>): DatabaseEngine {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
-}
-
-/** SQLite hands the JSON aggregate back as text, PostgreSQL (through pg) already parsed. */
-function parseJsonArray<T>(value: unknown): T[] {
-  return (typeof value === 'string' ? JSON.parse(value) : value ?? []) as T[];
 }

@@ -1,7 +1,6 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
-import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
-import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
+import type { Kysely } from 'kysely';
 import type { DatabaseEngine } from '../../lib/storage/database.js';
+import { engineOf, jsonArrayFromFor, parseJsonArray } from '../../lib/storage/jsonArrays.js';
 import type { TaxTables } from './tables.js';
 
 /** The final assessment of one tax year; amounts in euros. */
@@ -42,7 +41,7 @@ interface AssessmentRow {
 /** Creates the tax register's data access over a database (the engine is read from its dialect if not given). */
 export function createTaxRegister(db: Kysely<TaxTables>, engine: DatabaseEngine = engineOf(db)): TaxRegister {
   // The JSON aggregate differs by engine (json_agg vs json_group_array); the query is otherwise the same.
-  const jsonArrayFrom = engine === 'postgres' ? postgresJsonArrayFrom : sqliteJsonArrayFrom;
+  const jsonArrayFrom = jsonArrayFromFor(engine);
   return {
     async findRecords(personIds) {
       if (personIds.length === 0) return [];
@@ -89,13 +88,4 @@ export function createTaxRegister(db: Kysely<TaxTables>, engine: DatabaseEngine 
 /** Cents to euros; integer cents divided by 100 round-trip exactly to two decimals. */
 function euros(cents: number | string): number {
   return Number(cents) / 100;
-}
-
-function engineOf(db: Kysely<TaxTables>): DatabaseEngine {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
-}
-
-/** SQLite hands the JSON aggregate back as text, PostgreSQL (through pg) already parsed. */
-function parseJsonArray<T>(value: unknown): T[] {
-  return (typeof value === 'string' ? JSON.parse(value) : value ?? []) as T[];
 }

@@ -1,7 +1,6 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
-import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
-import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
+import type { Kysely } from 'kysely';
 import type { DatabaseEngine } from '../../lib/storage/database.js';
+import { engineOf, jsonArrayFromFor, parseJsonArray } from '../../lib/storage/jsonArrays.js';
 import type { VehiclesReadableTables, VehiclesTables } from './tables.js';
 
 /** A vehicle and the person's role in it. */
@@ -53,7 +52,7 @@ export function createVehiclesRegister(
   // Narrowed once here, so that every query below is checked against the readable tables only.
   const db = database as unknown as Kysely<VehiclesReadableTables>;
   // The JSON aggregate differs by engine (json_agg vs json_group_array); the query is otherwise the same.
-  const jsonArrayFrom = engine === 'postgres' ? postgresJsonArrayFrom : sqliteJsonArrayFrom;
+  const jsonArrayFrom = jsonArrayFromFor(engine);
   return {
     async findRecords(personIds) {
       if (personIds.length === 0) return [];
@@ -101,13 +100,4 @@ export function createVehiclesRegister(
       });
     },
   };
-}
-
-function engineOf(db: Kysely<VehiclesTables> | Kysely<VehiclesReadableTables>): DatabaseEngine {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
-}
-
-/** SQLite hands the JSON aggregate back as text, PostgreSQL (through pg) already parsed. */
-function parseJsonArray<T>(value: unknown): T[] {
-  return (typeof value === 'string' ? JSON.parse(value) : value ?? []) as T[];
 }
