@@ -9,4 +9,5 @@ export default {
   globalSetup: '<rootDir>/tests/support/globalSetup.ts',
   testTimeout: 60000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/tests/support/summaryReporter.cjs'],
 };
