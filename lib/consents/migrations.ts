@@ -1,0 +1,185 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+import { engineOf } from '../storage/jsonArrays.js';
+import { migrate } from '../storage/migrate.js';
+import { GENESIS_HASH } from './disclosureHash.js';
+
+/** One row of `consents`: what a citizen allowed one client, for one purpose, until when. */
+export interface ConsentsTable {
+  id: string;
+  person_id: string;
+  client_id: string;
+  client_name: string;
+  /** The client's pairwise `sub` for the person. */
+  subject: string;
+  /** `{ fi, sv, en }` as JSON text. */
+  purpose: string;
+  /** JSON text array of scope strings. */
+  scopes: string;
+  /** Epoch milliseconds; PostgreSQL's pg driver reads `bigint` back as a string. */
+  granted_at: number | string;
+  expires_at: number | string;
+  revoked_at: number | string | null;
+  grant_id: string | null;
+  receipt: string | null;
+}
+
+/** One row of `disclosures`: a link of a person's hash chain (see README.md). */
+export interface DisclosuresTable {
+  id: string;
+  person_id: string;
+  seq: number;
+  client_id: string;
+  client_name: string;
+  consent_id: string;
+  purpose: string;
+  /** JSON text array of the disclosed field names, in the caller's order. */
+  fields: string;
+  request_id: string;
+  /** Epoch milliseconds. */
+  at: number | string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row of `disclosure_heads`: the last link of a person's chain, so that losing the last record shows. */
+export interface DisclosureHeadsTable {
+  person_id: string;
+  seq: number;
+  hash: string;
+}
+
+/** One row of `dpop_proofs`: a DPoP proof's `jti` already used (RFC 9449 §11.1), stored only as its SHA-256. */
+export interface DpopProofsTable {
+  jti_hash: string;
+  /** Epoch milliseconds after which the proof would be refused anyway, so the row may go. */
+  expires_at: number | string;
+}
+
+/** The tables of consents, disclosures and DPoP replay detection. */
+export interface ConsentTables {
+  consents: ConsentsTable;
+  disclosures: DisclosuresTable;
+  disclosure_heads: DisclosureHeadsTable;
+  dpop_proofs: DpopProofsTable;
+}
+
+// The head advances inside the INSERT of a record (a trigger), not in a second statement of a transaction: on
+// SQLite a write transaction held across `await`s makes every other handle on the same file in the same process
+// (npm start runs the issuer and the gateway in one process) block the thread in busy_timeout and then fail with
+// SQLITE_BUSY. One statement holds the write lock only while it runs, on both engines. The guard refuses a record
+// that does not extend the current head, which makes the losing one of two concurrent appends retry.
+const SQLITE_HEAD_TRIGGER = `
+create trigger disclosures_advance_head after insert on disclosures for each row
+begin
+  select raise(abort, 'disclosure head moved') where not (
+    (new.seq = 1 and new.prev_hash = '${GENESIS_HASH}'
+      and not exists (select 1 from disclosure_heads where person_id = new.person_id))
+    or exists (select 1 from disclosure_heads
+      where person_id = new.person_id and seq = new.seq - 1 and hash = new.prev_hash));
+  insert into disclosure_heads (person_id, seq, hash) values (new.person_id, new.seq, new.hash)
+    on conflict (person_id) do update set seq = excluded.seq, hash = excluded.hash;
+end`;
+
+// Same guard on PostgreSQL; 40001 (serialization_failure) tells the appender to retry.
+const POSTGRES_HEAD_FUNCTION = `
+create or replace function disclosures_advance_head() returns trigger language plpgsql as $$
+begin
+  if new.seq = 1 and new.prev_hash = '${GENESIS_HASH}' then
+    insert into disclosure_heads (person_id, seq, hash) values (new.person_id, new.seq, new.hash)
+      on conflict (person_id) do nothing;
+  else
+    update disclosure_heads set seq = new.seq, hash = new.hash
+      where person_id = new.person_id and seq = new.seq - 1 and hash = new.prev_hash;
+  end if;
+  if not found then
+    raise exception 'disclosure head moved' using errcode = '40001';
+  end if;
+  return null;
+end
+$$`;
+
+const POSTGRES_HEAD_TRIGGER = `
+create trigger disclosures_advance_head after insert on disclosures
+  for each row execute function disclosures_advance_head()`;
+
+/**
+ * Migrations of the consent records, in name order. Only types both SQLite and PostgreSQL know are used; times are
+ * epoch milliseconds in `bigint` so that expiry comparisons need no date functions on either engine.
+ */
+export const consentMigrations: Record<string, Migration> = {
+  '0001_create_consent_records': {
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable('consents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('person_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('client_name', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('granted_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('grant_id', 'text')
+        .addColumn('receipt', 'text')
+        .execute();
+      // listConsents: a person's consents, newest first.
+      await db.schema.createIndex('consents_person_granted').on('consents').columns(['person_id', 'granted_at']).execute();
+      // The issuer finds the consent behind an oidc-provider grant when the grant is revoked.
+      await db.schema.createIndex('consents_grant_id').on('consents').column('grant_id').execute();
+
+      await db.schema
+        .createTable('disclosures')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('person_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('client_name', 'text', (c) => c.notNull())
+        .addColumn('consent_id', 'text', (c) => c.notNull())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('fields', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        // One record per place in a chain: two concurrent appends of the same seq cannot both commit. Its index
+        // also serves list (newest first) and verify (chain order).
+        .addUniqueConstraint('disclosures_person_seq', ['person_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('disclosure_heads')
+        .addColumn('person_id', 'text', (c) => c.primaryKey())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      if (engineOf(db) === 'postgres') {
+        await sql.raw(POSTGRES_HEAD_FUNCTION).execute(db);
+        await sql.raw(POSTGRES_HEAD_TRIGGER).execute(db);
+      } else {
+        await sql.raw(SQLITE_HEAD_TRIGGER).execute(db);
+      }
+
+      await db.schema
+        .createTable('dpop_proofs')
+        .addColumn('jti_hash', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // purge deletes by range of expiry.
+      await db.schema.createIndex('dpop_proofs_expires_at').on('dpop_proofs').column('expires_at').execute();
+    },
+    async down(db: Kysely<any>): Promise<void> {
+      await db.schema.dropTable('dpop_proofs').ifExists().execute();
+      await db.schema.dropTable('disclosure_heads').ifExists().execute();
+      await db.schema.dropTable('disclosures').ifExists().execute(); // takes its trigger with it
+      if (engineOf(db) === 'postgres') await sql`drop function if exists disclosures_advance_head()`.execute(db);
+      await db.schema.dropTable('consents').ifExists().execute();
+    },
+  },
+};
+
+/** Brings the consent records' tables up to date. */
+export async function migrateConsents(db: Kysely<any>): Promise<void> {
+  await migrate(db, 'consents', consentMigrations);
+}
