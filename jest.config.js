@@ -7,6 +7,7 @@ export default {
   testMatch: ['**/__tests__/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.hub/'],
   globalSetup: '<rootDir>/tests/support/globalSetup.ts',
+  setupFiles: ['<rootDir>/tests/support/sameRealmClone.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/tests/support/summaryReporter.cjs'],

@@ -1,8 +1,8 @@
 import { createLogger } from '../lib/logger.js';
 import { stopOnSignals } from '../lib/process.js';
-import { startDevIssuer } from './devIssuer.js';
+import { startConsentServer } from './server.js';
 
-// Entry point when the issuer runs as its own process.
+// Entry point when the authorization and consent server runs as its own process.
 const logger = createLogger({ service: 'auth' });
-const issuer = await startDevIssuer(process.env, { logger });
+const issuer = await startConsentServer(process.env, { logger });
 stopOnSignals(() => [issuer], logger);

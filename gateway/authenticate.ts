@@ -1,25 +1,81 @@
 import type { IncomingMessage } from 'node:http';
+import type { ConsentStore, LocalizedText } from '../lib/consents/consentStore.js';
 import { HubError } from '../lib/errors.js';
 import type { AccessTokenVerifier } from '../lib/tokens/accessToken.js';
+import type { createDpopVerifier } from '../lib/tokens/dpop.js';
 import type { InternalCredential } from '../lib/tokens/internalCredential.js';
 
 /** The citizen's own clients: their tokens' subject is the person id itself. */
 const CITIZEN_CLIENTS = new Set(['citizen-portal']);
 
+/** The consent a partner's request runs under: what the disclosure record names. */
+export interface RequestConsent {
+  readonly id: string;
+  readonly clientName: string;
+  readonly purpose: LocalizedText;
+}
+
+/** Who is asking, once the token, its proof and (for a partner) the consent behind it are checked. */
+export interface Authenticated {
+  readonly credential: InternalCredential;
+  /** Present for partners only. */
+  readonly consent?: RequestConsent;
+}
+
+/** Collaborators of {@link createAuthenticator}. */
+export interface AuthenticatorOptions {
+  verifier: AccessTokenVerifier;
+  dpop: ReturnType<typeof createDpopVerifier>;
+  consents: ConsentStore;
+  /** The gateway's public GraphQL URL, which DPoP proofs must name (`htu`); never taken from the Host header. */
+  publicUrl: () => string;
+  now?: () => Date;
+}
+
+const TOKEN = '([A-Za-z0-9_.~+/-]+=*)';
+const BEARER = new RegExp(`^Bearer ${TOKEN}$`);
+const DPOP = new RegExp(`^DPoP ${TOKEN}$`);
+
 /**
- * Turns the request's access token into the claims of the internal credentials. Sender-constrained tokens
- * (`cnf.jkt`) presented as plain bearer tokens are refused (RFC 9449 §7.1).
+ * Turns a request's credentials into the claims of the internal credentials. A citizen's own token names the
+ * person; a partner's token must be DPoP-bound, come with a valid proof, and stand on a consent that is active
+ * right now (checked in the shared database on every request, so a revocation stops every gateway process at
+ * once); the person is found through that consent, never through the pairwise subject itself.
  */
-export async function authenticate(req: IncomingMessage, verify: AccessTokenVerifier): Promise<InternalCredential> {
-  const header = req.headers.authorization;
-  if (typeof header !== 'string' || header.length === 0) throw new HubError('UNAUTHENTICATED', 'An access token is required');
-  const match = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/.exec(header);
-  if (!match?.[1]) throw new HubError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <access token>"');
-  const token = await verify.verify(match[1]);
-  if (token.confirmation) throw new HubError('UNAUTHENTICATED', 'This access token is sender-constrained and needs a DPoP proof');
-  if (!CITIZEN_CLIENTS.has(token.clientId)) {
-    // Partner access arrives with the consent server, which maps pairwise subjects back through the consent.
-    throw new HubError('UNAUTHENTICATED', 'The client of this access token is not known to the gateway');
-  }
-  return { subject: token.subject, scopes: token.scopes, party: 'citizen', clientId: token.clientId };
+export function createAuthenticator(options: AuthenticatorOptions) {
+  return async function authenticate(req: IncomingMessage): Promise<Authenticated> {
+    const header = req.headers.authorization;
+    if (typeof header !== 'string' || header.length === 0) throw new HubError('UNAUTHENTICATED', 'An access token is required');
+    const bearer = BEARER.exec(header);
+    const dpop = bearer ? null : DPOP.exec(header);
+    const raw = bearer?.[1] ?? dpop?.[1];
+    if (!raw) throw new HubError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>" or "DPoP <token>"');
+    const token = await options.verifier.verify(raw);
+    if (token.confirmation) {
+      // RFC 9449 §7.1: a sender-constrained token is accepted only under the DPoP scheme, with a proof.
+      if (!dpop) throw new HubError('UNAUTHENTICATED', 'This access token is sender-constrained and needs a DPoP proof');
+      await options.dpop.verify(req.headers.dpop, { method: req.method ?? 'POST', url: options.publicUrl(), accessToken: raw, expectedThumbprint: token.confirmation, now: options.now });
+    } else if (dpop) {
+      throw new HubError('UNAUTHENTICATED', 'This access token is not DPoP-bound');
+    }
+    if (CITIZEN_CLIENTS.has(token.clientId)) {
+      return { credential: { subject: token.subject, scopes: token.scopes, party: 'citizen', clientId: token.clientId } };
+    }
+    // Anything else is a partner: bound to a key, and only ever as good as the consent behind it.
+    if (!token.confirmation) throw new HubError('UNAUTHENTICATED', 'A partner access token must be DPoP-bound');
+    if (!token.consentId) throw new HubError('UNAUTHENTICATED', 'The access token names no consent');
+    let consent;
+    try {
+      consent = await options.consents.activeConsent(token.consentId, token.clientId, token.subject, options.now?.());
+    } catch (cause) {
+      throw new HubError('CONSENT_STORE_UNAVAILABLE', 'The consent behind this access token cannot be checked right now', { cause });
+    }
+    if (!consent) throw new HubError('UNAUTHENTICATED', 'The consent behind this access token is not active (revoked or expired)');
+    // A token never reaches beyond its consent, whatever scopes it claims.
+    const scopes = new Set([...token.scopes].filter((scope) => consent.scopes.has(scope)));
+    return {
+      credential: { subject: consent.personId, scopes, party: 'partner', clientId: token.clientId },
+      consent: { id: consent.id, clientName: consent.clientName, purpose: consent.purpose },
+    };
+  };
 }

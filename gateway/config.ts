@@ -6,11 +6,11 @@ import {
   readMode,
   readPort,
   readPositiveInt,
-  REGISTERS,
   REGISTER_PORT_VARIABLE,
+  SUBGRAPHS,
   type Env,
   type HubMode,
-  type Register,
+  type SubgraphName,
 } from '../lib/config.js';
 
 /** The gateway's configuration, read once from the environment and frozen. */
@@ -22,8 +22,10 @@ export interface GatewayConfig {
   readonly issuer: string;
   /** Expected `aud` of access tokens: the gateway's resource identifier. */
   readonly audience: string;
-  /** Subgraph URLs by register (`<REGISTER>_URL`, default the contract's ports on 127.0.0.1). */
-  readonly subgraphUrls: Readonly<Record<Register, string>>;
+  /** The GraphQL URL clients address (`GATEWAY_PUBLIC_URL`; default the bound address): what DPoP proofs name. */
+  readonly publicUrl: string | undefined;
+  /** Subgraph URLs (`<SUBGRAPH>_URL`, default the contract's ports on 127.0.0.1; consent at the issuer's port). */
+  readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
   /** A register that has not answered in this time is given up on; its fields come back null. */
   readonly subgraphTimeoutMs: number;
   readonly bodyLimitBytes: number;
@@ -36,12 +38,12 @@ export interface GatewayConfig {
 export function readGatewayConfig(env: Env): GatewayConfig {
   const mode = readMode(env);
   const subgraphUrls = Object.fromEntries(
-    REGISTERS.map((register) => {
-      const variable = REGISTER_PORT_VARIABLE[register];
+    SUBGRAPHS.map((subgraph) => {
+      const variable = subgraph === 'consent' ? 'AUTH_PORT' : REGISTER_PORT_VARIABLE[subgraph];
       const fallback = `http://127.0.0.1:${readPort(env, variable, DEFAULT_PORTS[variable])}/graphql`;
-      return [register, env[`${register.toUpperCase()}_URL`] ?? fallback];
+      return [subgraph, env[`${subgraph.toUpperCase()}_URL`] ?? fallback];
     }),
-  ) as Record<Register, string>;
+  ) as Record<SubgraphName, string>;
   const algorithms = (env.ACCESS_TOKEN_ALGORITHMS ?? 'ES256').split(',').map((alg) => alg.trim());
   return Object.freeze({
     mode,
@@ -49,6 +51,7 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     port: readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.GATEWAY_PORT),
     issuer: readIssuer(env),
     audience: readGatewayAudience(env),
+    publicUrl: env.GATEWAY_PUBLIC_URL,
     subgraphUrls: Object.freeze(subgraphUrls),
     subgraphTimeoutMs: readPositiveInt(env, 'SUBGRAPH_TIMEOUT_MS', 3000),
     bodyLimitBytes: readPositiveInt(env, 'GATEWAY_BODY_LIMIT_BYTES', 64 * 1024),

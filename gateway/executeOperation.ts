@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { execute, GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import type { Register } from '../lib/config.js';
+import type { SubgraphName } from '../lib/config.js';
 import type { Logger } from '../lib/logger.js';
 import { LruCache } from '../lib/lru.js';
 import type { FieldRequirement } from '../lib/subgraph/requirements.js';
@@ -15,12 +15,18 @@ export interface OperationResult {
   errors?: GatewayError[];
 }
 
+/** The answer and the operation that actually ran (unauthorized fields removed), for the disclosure record. */
+export interface OperationOutcome {
+  readonly body: OperationResult;
+  readonly executed: OperationDefinitionNode | null;
+}
+
 /** Collaborators of {@link createOperationExecutor}. */
 export interface OperationExecutorOptions {
   apiSchema: GraphQLSchema;
   executor: GatewayExecutor;
   requirements: ReadonlyMap<string, FieldRequirement>;
-  owners: ReadonlyMap<string, Register>;
+  owners: ReadonlyMap<string, SubgraphName>;
 }
 
 /** Codes a register may send through to the client as they are; everything else is masked. */
@@ -59,19 +65,20 @@ export function createOperationExecutor(options: OperationExecutorOptions) {
     variables: Record<string, unknown> | undefined,
     context: GatewayRequestContext,
     logger: Logger,
-  ): Promise<OperationResult> {
+  ): Promise<OperationOutcome> {
     const authorized = authorize(prepared.document, prepared.queryHash, operation, context.credential.scopes);
     const unauthorized: GatewayError[] = authorized.unauthorizedPaths.map((path) => ({
       message: 'Unauthorized field or type',
       path: path.filter((p) => p !== '@'),
       extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' },
     }));
-    if (!authorized.document || !authorized.operation) return { errors: unauthorized };
+    if (!authorized.document || !authorized.operation) return { body: { errors: unauthorized }, executed: null };
 
     if (isIntrospectionOnly(authorized.operation)) {
       // Introspection answers from the published schema, not the executor's relaxed copy.
       const result = await execute({ schema: options.apiSchema, document: authorized.document, variableValues: variables });
-      return { data: result.data as Record<string, unknown>, errors: result.errors?.map((e) => ({ message: e.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+      const body = { data: result.data as Record<string, unknown>, errors: result.errors?.map((e) => ({ message: e.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+      return { body, executed: authorized.operation };
     }
 
     const response = await options.executor({
@@ -95,7 +102,7 @@ export function createOperationExecutor(options: OperationExecutorOptions) {
     for (const path of [...authorized.nullPaths, ...failed.nullPaths]) setNullAt(data, path);
     const passed = (response.errors ?? []).flatMap((error: unknown) => maskExecutionError(error, logger));
     const errors = [...unauthorized, ...failed.errors, ...passed];
-    return errors.length > 0 ? { data, errors } : { data };
+    return { body: errors.length > 0 ? { data, errors } : { data }, executed: authorized.operation };
   };
 }
 

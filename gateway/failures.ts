@@ -1,5 +1,5 @@
 import { getNamedType, getNullableType, isCompositeType, isListType, Kind, type GraphQLCompositeType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import type { Register } from '../lib/config.js';
+import type { SubgraphName } from '../lib/config.js';
 import type { ResponsePath } from './authorizeOperation.js';
 import type { SubgraphFailure } from './subgraphDataSource.js';
 
@@ -23,15 +23,15 @@ const MESSAGES: Readonly<Record<SubgraphFailure, string>> = {
 export function failureErrors(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
-  owners: ReadonlyMap<string, Register>,
-  failures: ReadonlyMap<Register, SubgraphFailure>,
+  owners: ReadonlyMap<string, SubgraphName>,
+  failures: ReadonlyMap<SubgraphName, SubgraphFailure>,
 ): { errors: GatewayError[]; nullPaths: ResponsePath[] } {
   const errors: GatewayError[] = [];
   const nullPaths: ResponsePath[] = [];
   const root = schema.getRootType(operation.operation);
   if (!root || failures.size === 0) return { errors, nullPaths };
 
-  function walk(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, path: ResponsePath, parentOwner: Register | undefined) {
+  function walk(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, path: ResponsePath, parentOwner: SubgraphName | undefined) {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet, parentType, path, parentOwner);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import type { Register } from '../lib/config.js';
+import type { SubgraphName } from '../lib/config.js';
 import { HubError } from '../lib/errors.js';
 import { close, createService, listen, readBody, sendError, sendJson, type RequestScope } from '../lib/http/service.js';
 import { loadSigningKey } from '../lib/keys.js';
@@ -8,7 +8,11 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import type { RunningService } from '../lib/subgraph/start.js';
 import { createAccessTokenVerifier, type AccessTokenVerifierOptions } from '../lib/tokens/accessToken.js';
 import { createInternalCredentialMinter, INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
-import { authenticate } from './authenticate.js';
+import { readConsentDatabaseUrl } from '../lib/config.js';
+import { openConsentRecords } from '../lib/consents/index.js';
+import { createDpopVerifier, DpopProofError } from '../lib/tokens/dpop.js';
+import { createAuthenticator, type Authenticated } from './authenticate.js';
+import { disclosedFields } from './disclosures.js';
 import { readGatewayConfig } from './config.js';
 import { createOperationExecutor } from './executeOperation.js';
 import { createDocumentCache, selectOperation } from './operations.js';
@@ -39,11 +43,21 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     now: overrides.now,
     keySet: overrides.keySet,
   });
+  const records = await openConsentRecords(readConsentDatabaseUrl(env));
+  // Known once the port is bound (port 0 in tests), unless configured.
+  let publicUrl = config.publicUrl ?? '';
+  const authenticate = createAuthenticator({
+    verifier,
+    dpop: createDpopVerifier({ remember: (jti, expiresAt) => records.replay.remember(jti, expiresAt) }),
+    consents: records.consents,
+    publicUrl: () => publicUrl,
+    now: overrides.now,
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.executionSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name }) => {
-      const register = name as Register;
+      const register = name as SubgraphName;
       const url = config.subgraphUrls[register];
       if (!url) throw new TypeError(`no URL configured for subgraph ${name}`);
       return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint });
@@ -55,7 +69,8 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     if (req.method !== 'POST') throw new HubError('METHOD_NOT_ALLOWED', 'Send GraphQL operations with POST');
-    const credential = await authenticate(req, verifier);
+    const caller = await authenticate(req);
+    const { credential } = caller;
     const contentType = req.headers['content-type'] ?? '';
     // Requiring JSON also prevents CSRF: a browser cannot send it cross-site without a preflight.
     if (!/^application\/(graphql-response\+)?json\b/i.test(contentType)) {
@@ -64,28 +79,56 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     const body = parseBody(await readBody(req, config.bodyLimitBytes));
     const prepared = { ...documents.prepare(body.query), query: body.query };
     const operation = selectOperation(prepared.document, body.operationName);
-    if (operation.operation !== 'query') throw new HubError('BAD_REQUEST', 'Only queries are supported');
+    if (operation.operation === 'subscription') throw new HubError('BAD_REQUEST', 'Subscriptions are not supported');
     const context: GatewayRequestContext = { requestId: scope.requestId, credential, failures: new Map() };
-    const result = await run(prepared, operation, body.variables, context, scope.logger);
+    const outcome = await run(prepared, operation, body.variables, context, scope.logger);
     if (context.failures.size > 0) scope.logger.warn({ failures: Object.fromEntries(context.failures) }, 'registers failed');
-    sendJson(res, 200, result);
+    await recordDisclosure(caller, outcome, scope);
+    sendJson(res, 200, outcome.body);
+  }
+
+  /**
+   * A partner's response leaves only once its disclosure is on record: if the record cannot be written, the
+   * partner gets an error and no data (the consent issue's rule), and the citizen's log has no gaps.
+   */
+  async function recordDisclosure(caller: Authenticated, outcome: Awaited<ReturnType<typeof run>>, scope: RequestScope): Promise<void> {
+    if (!caller.consent || !outcome.executed) return;
+    const fields = disclosedFields(supergraph.apiSchema, outcome.executed, outcome.body.data);
+    if (fields.length === 0) return;
+    try {
+      await records.disclosures.append({
+        personId: caller.credential.subject,
+        clientId: caller.credential.clientId,
+        clientName: caller.consent.clientName,
+        consentId: caller.consent.id,
+        purpose: caller.consent.purpose.en,
+        fields,
+        requestId: scope.requestId,
+      });
+    } catch (cause) {
+      scope.logger.error({ err: cause }, 'disclosure could not be recorded; response withheld');
+      throw new HubError('DISCLOSURE_UNAVAILABLE', 'The disclosure could not be recorded, so no data is returned; try again later');
+    }
   }
 
   const server = createService({
     logger,
-    ready: async () => (await verifier.ready()) && (await subgraphsReady(config.subgraphUrls)),
+    ready: async () => (await verifier.ready()) && (await records.database.ping()) && (await subgraphsReady(config.subgraphUrls)),
     routes: {
       '/graphql': async (req, res, scope) => {
         try {
           await handleGraphQL(req, res, scope);
         } catch (error) {
           if (!(error instanceof HubError)) throw error;
-          sendError(res, error);
+          // RFC 9449 §7.1: a bad proof is answered in the DPoP scheme's terms.
+          const challenge = error instanceof DpopProofError ? { 'www-authenticate': `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA PS256"` } : undefined;
+          sendError(res, error, challenge);
         }
       },
     },
   });
   const port = await listen(server, config.host, config.port);
+  publicUrl = config.publicUrl ?? `http://${config.host}:${port}/graphql`;
   logger.info({ port, mode: config.mode }, 'gateway listening');
   return {
     name: 'gateway',
@@ -94,6 +137,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     async stop() {
       await close(server);
       await gateway.stop();
+      await records.close();
     },
   };
 }
@@ -123,7 +167,7 @@ function parseBody(text: string): GraphQLBody {
 }
 
 /** The gateway is ready only when every register answers its health check. */
-async function subgraphsReady(urls: Readonly<Record<Register, string>>): Promise<boolean> {
+async function subgraphsReady(urls: Readonly<Record<SubgraphName, string>>): Promise<boolean> {
   const checks = Object.values(urls).map(async (url) => {
     const response = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2000) });
     return response.ok;

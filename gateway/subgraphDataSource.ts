@@ -1,6 +1,6 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { subgraphAudience, type Register } from '../lib/config.js';
+import { subgraphAudience, type SubgraphName } from '../lib/config.js';
 import type { InternalCredential } from '../lib/tokens/internalCredential.js';
 
 /** Why a register's part of a request failed; becomes the pathed error's code. */
@@ -12,12 +12,12 @@ export interface GatewayRequestContext {
   /** The claims to put in the internal credential: the person, the scopes, who is asking. */
   readonly credential: InternalCredential;
   /** Registers that failed during this request, filled in by the data sources. */
-  readonly failures: Map<Register, SubgraphFailure>;
+  readonly failures: Map<SubgraphName, SubgraphFailure>;
 }
 
 /** Options for {@link SubgraphDataSource}. */
 export interface SubgraphDataSourceOptions {
-  register: Register;
+  register: SubgraphName;
   url: string;
   timeoutMs: number;
   mint: (audience: string, claims: InternalCredential) => Promise<string>;
@@ -78,7 +78,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayRequestConte
 /** Thrown into the gateway's executor when a register fails; masked into pathed errors afterwards. */
 export class SubgraphFailed extends Error {
   constructor(
-    readonly register: Register,
+    readonly register: SubgraphName,
     readonly failure: SubgraphFailure,
   ) {
     super(`The ${register} register failed: ${failure}`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, print, type GraphQLSchema, type DocumentNode, valueFromASTUntyped } from 'graphql';
 import { authorizationRequirements, loadableSupergraph } from '../schema/gatewaySupergraph.js';
-import type { Register } from '../lib/config.js';
+import type { SubgraphName } from '../lib/config.js';
 import type { FieldRequirement } from '../lib/subgraph/requirements.js';
 
 /** Everything the gateway derives once from the committed supergraph. */
@@ -14,7 +14,7 @@ export interface GatewaySupergraph {
   /** `@authenticated`/`@requiresScopes` of every field, enforced by the gateway itself. */
   readonly requirements: ReadonlyMap<string, FieldRequirement>;
   /** The register that resolves each `Type.field`, for pathed errors when that register fails. */
-  readonly owners: ReadonlyMap<string, Register>;
+  readonly owners: ReadonlyMap<string, SubgraphName>;
 }
 
 /** The committed supergraph. */
@@ -52,14 +52,14 @@ export function relaxEntityFields(document: DocumentNode): DocumentNode {
 }
 
 /** Which subgraph resolves each field, from the supergraph's `@join__type`/`@join__field` and `@join__graph`. */
-export function fieldOwners(document: DocumentNode): Map<string, Register> {
-  const graphNames = new Map<string, Register>();
+export function fieldOwners(document: DocumentNode): Map<string, SubgraphName> {
+  const graphNames = new Map<string, SubgraphName>();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== 'join__Graph') continue;
     for (const value of definition.values ?? []) {
       const directive = value.directives?.find((d) => d.name.value === 'join__graph');
       const name = directive?.arguments?.find((arg) => arg.name.value === 'name');
-      if (name) graphNames.set(value.name.value, valueFromASTUntyped(name.value) as Register);
+      if (name) graphNames.set(value.name.value, valueFromASTUntyped(name.value) as SubgraphName);
     }
   }
   const graphOf = (directives: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: any }[] }[] | undefined, directiveName: string) =>
@@ -68,8 +68,8 @@ export function fieldOwners(document: DocumentNode): Map<string, Register> {
       .map((d) => d.arguments?.find((arg) => arg.name.value === 'graph'))
       .filter((arg): arg is NonNullable<typeof arg> => arg !== undefined)
       .map((arg) => graphNames.get(String(valueFromASTUntyped(arg.value))))
-      .filter((graph): graph is Register => graph !== undefined);
-  const owners = new Map<string, Register>();
+      .filter((graph): graph is SubgraphName => graph !== undefined);
+  const owners = new Map<string, SubgraphName>();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
     const typeGraphs = graphOf(definition.directives, 'join__type');

@@ -85,6 +85,17 @@ export function readRegisterDatabaseUrl(env: Env, register: Register): string {
   return `sqlite:${resolve(readHubHome(env), `${register}.sqlite`)}`;
 }
 
+/**
+ * Database of consents, disclosure records and the authorization server's state, shared by the consent server and
+ * every gateway process: `CONSENT_DATABASE_URL`, else `DATABASE_URL`, else (dev mode only) `HUB_HOME/consent.sqlite`.
+ */
+export function readConsentDatabaseUrl(env: Env): string {
+  const url = env.CONSENT_DATABASE_URL ?? env.DATABASE_URL;
+  if (url) return url;
+  if (readMode(env) === 'production') throw new TypeError('CONSENT_DATABASE_URL or DATABASE_URL must be set in production mode');
+  return `sqlite:${resolve(readHubHome(env), 'consent.sqlite')}`;
+}
+
 /** Resource identifier (token audience) of the gateway. */
 export function readGatewayAudience(env: Env): string {
   return env.GATEWAY_AUDIENCE ?? `http://127.0.0.1:${readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.GATEWAY_PORT)}/graphql`;
@@ -95,9 +106,19 @@ export function readIssuer(env: Env): string {
   return env.ISSUER_URL ?? `http://127.0.0.1:${readPort(env, 'AUTH_PORT', DEFAULT_PORTS.AUTH_PORT)}`;
 }
 
+/** Every subgraph the gateway joins: the four registers and the consent service's own (consents, disclosures). */
+export const SUBGRAPHS = [...REGISTERS, 'consent'] as const;
+/** One of {@link SUBGRAPHS}. */
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
 /** Audience of the internal credential for one subgraph: it names the subgraph, not a URL that may change. */
-export function subgraphAudience(register: Register): string {
-  return `urn:hub:subgraph:${register}`;
+export function subgraphAudience(subgraph: SubgraphName): string {
+  return `urn:hub:subgraph:${subgraph}`;
+}
+
+/** Where the citizen portal is reached (its OAuth redirect URIs live under it). */
+export function readPortalUrl(env: Env): string {
+  return (env.PORTAL_URL ?? `http://127.0.0.1:${readPort(env, 'PORTAL_PORT', DEFAULT_PORTS.PORTAL_PORT)}`).replace(/\/$/, '');
 }
 
 /** Issuer of internal credentials. */

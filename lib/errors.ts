@@ -15,6 +15,8 @@ export type HubErrorCode =
   | 'SUBGRAPH_UNAVAILABLE'
   | 'SUBGRAPH_TIMEOUT'
   | 'SUBGRAPH_ERROR'
+  | 'DISCLOSURE_UNAVAILABLE'
+  | 'CONSENT_STORE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** HTTP status that goes with each code when the error ends the request. */
@@ -34,6 +36,10 @@ export const HTTP_STATUS: Readonly<Record<HubErrorCode, number>> = Object.freeze
   SUBGRAPH_UNAVAILABLE: 200,
   SUBGRAPH_TIMEOUT: 200,
   SUBGRAPH_ERROR: 200,
+  // The disclosure could not be recorded, so the data does not leave (the consent issue's rule).
+  DISCLOSURE_UNAVAILABLE: 503,
+  // The consent behind a partner token could not be checked: fail closed.
+  CONSENT_STORE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 });
 

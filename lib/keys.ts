@@ -10,6 +10,8 @@ export interface SigningKey {
   readonly alg: 'ES256' | 'EdDSA';
   readonly privateKey: CryptoKey;
   readonly publicJwk: JWK;
+  /** The private JWK itself, for libraries that take keys as JWKs (oidc-provider's `jwks`). */
+  readonly privateJwk: JWK;
 }
 
 /** Where a key comes from: an environment variable (required in production) or, in dev, a generated file. */
@@ -44,7 +46,7 @@ export async function loadSigningKey(source: KeySource): Promise<SigningKey> {
   if (!jwk.d || !jwk.kid) throw new TypeError(`${source.variable} must be a private JWK with "kid" and "d"`);
   const privateKey = (await importJWK({ ...jwk, alg: source.alg }, source.alg)) as CryptoKey;
   const { d: _private, ...publicJwk } = jwk;
-  return { kid: jwk.kid, alg: source.alg, privateKey, publicJwk: { ...publicJwk, alg: source.alg, use: 'sig' } };
+  return { kid: jwk.kid, alg: source.alg, privateKey, publicJwk: { ...publicJwk, alg: source.alg, use: 'sig' }, privateJwk: { ...jwk, alg: source.alg, use: 'sig' } };
 }
 
 /**

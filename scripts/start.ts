@@ -1,4 +1,4 @@
-import { startDevIssuer } from '../consent/devIssuer.js';
+import { startConsentServer } from '../consent/server.js';
 import { startGateway } from '../gateway/start.js';
 import { createLogger } from '../lib/logger.js';
 import { stopOnSignals } from '../lib/process.js';
@@ -17,7 +17,7 @@ const services: RunningService[] = [];
 stopOnSignals(() => [...services].reverse(), logger);
 
 try {
-  const issuer = await startDevIssuer(env);
+  const issuer = await startConsentServer(env);
   services.push(issuer);
   const subgraphs = await Promise.all([populationModule, taxModule, vehiclesModule, educationModule].map((module) => startSubgraph(module as never, env)));
   services.push(...subgraphs);

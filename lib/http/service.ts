@@ -21,6 +21,10 @@ export interface ServiceOptions {
   ready: () => Promise<boolean>;
   /** Handlers by exact path (query strings are ignored for routing). */
   routes: Record<string, Handler>;
+  /** Handles every path no route names (the authorization server hands these to oidc-provider); default 404. */
+  fallback?: Handler;
+  /** Names a fallback path for the request log (a fixed label, never the raw path); default "(unknown)". */
+  nameRoute?: (path: string) => string | undefined;
   /** Whether an incoming `x-request-id` may be adopted (only from the gateway, never from the internet). */
   trustRequestId?: boolean;
 }
@@ -44,7 +48,7 @@ export function createService(options: ServiceOptions): Server {
         const ready = await options.ready().catch(() => false);
         sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
       } else {
-        const handler = options.routes[path];
+        const handler = options.routes[path] ?? options.fallback;
         if (!handler) throw new HubError('NOT_FOUND', 'No such resource');
         await handler(req, res, { requestId, logger });
       }
@@ -57,7 +61,7 @@ export function createService(options: ServiceOptions): Server {
       // Method, path and status only: query strings, headers and bodies may carry personal data or tokens.
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (path !== '/healthz' && path !== '/readyz') {
-        logger.info({ method: req.method, path: routeName(path, options.routes), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+        logger.info({ method: req.method, path: routeName(path, options.routes, options.nameRoute), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
       }
     }
   });
@@ -66,8 +70,8 @@ export function createService(options: ServiceOptions): Server {
 }
 
 /** Only known routes are logged by name; an unknown path could itself hold personal data. */
-function routeName(path: string, routes: Record<string, Handler>): string {
-  return path in routes ? path : '(unknown)';
+function routeName(path: string, routes: Record<string, Handler>, nameRoute?: (path: string) => string | undefined): string {
+  return path in routes ? path : (nameRoute?.(path) ?? '(unknown)');
 }
 
 /** Writes a JSON response. */

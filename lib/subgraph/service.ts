@@ -11,7 +11,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { HubError } from '../errors.js';
-import { createService, readBody, sendError, type RequestScope } from '../http/service.js';
+import { createService, readBody, sendError, type Handler, type RequestScope } from '../http/service.js';
 import type { Logger } from '../logger.js';
 import type { InternalCredential, InternalCredentialVerifier } from '../tokens/internalCredential.js';
 import { enforceAuthorization } from './enforce.js';
@@ -43,13 +43,25 @@ export interface SubgraphServiceOptions<Loaders> {
 }
 
 /** Error codes that a subgraph passes on as they are; anything else is masked. */
-const PUBLIC_CODES = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
+const PUBLIC_CODES = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
 
 /**
  * A register's subgraph as an HTTP service. Every request must carry the gateway's internal credential for this
  * subgraph: without it nothing is answered, not even `_service`.
  */
 export async function createSubgraphService<Loaders>(options: SubgraphServiceOptions<Loaders>): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const { handler, stop } = await createSubgraphHandler(options);
+  const server = createService({
+    logger: options.logger,
+    ready: options.ready,
+    routes: { '/graphql': handler },
+    trustRequestId: true,
+  });
+  return { server, stop };
+}
+
+/** The `/graphql` handler of a subgraph, for a service that serves more than its subgraph (the consent server). */
+export async function createSubgraphHandler<Loaders>(options: Omit<SubgraphServiceOptions<Loaders>, 'ready'>): Promise<{ handler: Handler; stop: () => Promise<void> }> {
   const schema = enforceAuthorization(buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }));
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
@@ -113,13 +125,7 @@ export async function createSubgraphService<Loaders>(options: SubgraphServiceOpt
     }
   }
 
-  const server = createService({
-    logger: options.logger,
-    ready: options.ready,
-    routes: { '/graphql': handleGraphQL },
-    trustRequestId: true,
-  });
-  return { server, stop: () => apollo.stop() };
+  return { handler: handleGraphQL, stop: () => apollo.stop() };
 }
 
 async function authenticate(req: IncomingMessage, verify: InternalCredentialVerifier): Promise<InternalCredential> {

@@ -13,6 +13,8 @@ export interface VerifiedAccessToken {
   readonly expiresAt: number;
   /** The JWK thumbprint the token is bound to (RFC 9449 `cnf.jkt`), if any. */
   readonly confirmation?: string;
+  /** The consent a partner's token was issued under (`consent_id`); the gateway checks it on every request. */
+  readonly consentId?: string;
 }
 
 /** Options for {@link createAccessTokenVerifier}. */
@@ -105,7 +107,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
     if (typeof payload.iat !== 'number' || payload.iat > nowSeconds + tolerance) {
       throw unauthenticated('The access token is not valid yet');
     }
-    const claims = payload as JWTPayload & { client_id?: unknown; scope?: unknown; cnf?: { jkt?: unknown } };
+    const claims = payload as JWTPayload & { client_id?: unknown; scope?: unknown; cnf?: { jkt?: unknown }; consent_id?: unknown };
     if (typeof claims.client_id !== 'string' || typeof claims.scope !== 'string' || typeof claims.jti !== 'string') {
       throw unauthenticated('The access token lacks required claims');
     }
@@ -116,6 +118,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
       jti: claims.jti,
       expiresAt: claims.exp as number,
       confirmation: typeof claims.cnf?.jkt === 'string' ? claims.cnf.jkt : undefined,
+      consentId: typeof claims.consent_id === 'string' ? claims.consent_id : undefined,
     });
     cache.set(token, verified);
     return verified;

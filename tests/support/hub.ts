@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signAccessToken } from '../../consent/accessTokens.js';
-import { startDevIssuer } from '../../consent/devIssuer.js';
+import { startConsentServer } from '../../consent/server.js';
 import { loadIssuerKey } from '../../consent/issuerKeys.js';
 import { startGateway } from '../../gateway/start.js';
 import { loadSecret } from '../../lib/keys.js';
@@ -77,9 +77,12 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const services: RunningService[] = [];
   const overrides = options.logger ? { logger: options.logger } : {};
   try {
-    const issuer = await startDevIssuer(env, overrides);
+    // The audience is the gateway's resource identifier, fixed before the issuer starts (the gateway's own port is 0).
+    env.GATEWAY_AUDIENCE ??= 'http://127.0.0.1:4000/graphql';
+    const issuer = await startConsentServer(env, overrides);
     services.push(issuer);
     env.ISSUER_URL ??= issuer.url;
+    env.CONSENT_URL ??= `${issuer.url}/graphql`;
     const modules = { population: populationModule, tax: taxModule, vehicles: vehiclesModule, education: educationModule };
     const subgraphs: Record<string, RunningService> = {};
     for (const [name, module] of Object.entries(modules)) {
@@ -88,7 +91,6 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       subgraphs[name] = service;
       env[`${name.toUpperCase()}_URL`] ??= service.url;
     }
-    env.GATEWAY_AUDIENCE ??= 'http://127.0.0.1:4000/graphql';
     const gateway = await startGateway(env, overrides);
     services.push(gateway);
     const issuerKey = await loadIssuerKey(env);

@@ -1,0 +1,191 @@
+import { createHmac } from 'node:crypto';
+import Provider, { errors } from 'oidc-provider';
+import type { JWK } from 'jose';
+import type { ConsentStore } from '../lib/consents/consentStore.js';
+import type { Logger } from '../lib/logger.js';
+import { isKnownScope, scopeCatalogue } from '../schema/scopes.js';
+import type { ConsentServerConfig } from './config.js';
+import type { Partner } from './partners.js';
+
+/** The hub's own client: the citizen portal, a public client that gets the citizen's own token. */
+export const CITIZEN_PORTAL_CLIENT_ID = 'citizen-portal';
+
+/** Collaborators of {@link createProvider}. */
+export interface ProviderOptions {
+  config: ConsentServerConfig;
+  partners: readonly Partner[];
+  /** The issuer's private signing key (ES256), published through the JWKS endpoint. */
+  signingJwk: JWK;
+  /** oidc-provider adapter class over the hub's storage. */
+  adapter: unknown;
+  consents: ConsentStore;
+  /** Key of the pairwise subject HMAC. */
+  pairwiseKey: Buffer;
+  /** Keys that sign the provider's cookies (the first signs, all verify). */
+  cookieKeys: string[];
+  logger: Logger;
+}
+
+/** Data scopes the citizen portal gets: every catalogue scope (the catalogue never holds health) and `self`. */
+export function citizenPortalScopes(): string[] {
+  return scopeCatalogue().map((entry) => entry.scope);
+}
+
+/**
+ * A partner's pairwise subject: an HMAC of the person id keyed per partner (OIDC Core §8.1), so two partners
+ * cannot join their records on `sub`, and the value reveals nothing without the hub's key.
+ */
+export function pairwiseSubject(pairwiseKey: Buffer, clientId: string, personId: string): string {
+  return `pw_${createHmac('sha256', pairwiseKey).update(`${clientId}\u0000${personId}`).digest('base64url')}`;
+}
+
+/** The data scopes (not `openid`/`offline_access`) of a space-separated scope string. */
+export function dataScopes(scope: string | undefined): string[] {
+  return (scope ?? '').split(' ').filter((s) => s.length > 0 && s !== 'openid' && s !== 'offline_access');
+}
+
+/**
+ * Builds the oidc-provider instance: authorization code with PKCE (S256 only), PAR, `private_key_jwt` and
+ * DPoP for partners, RFC 9068 JWT access tokens for the gateway carrying the granted scopes and the consent id,
+ * pairwise subjects for partners, refresh tokens bounded by the consent, revocation (RFC 7009).
+ */
+export function createProvider(options: ProviderOptions): any {
+  const { config, partners, consents } = options;
+  const partnerById = new Map(partners.map((p) => [p.clientId, p]));
+  const portalScopes = citizenPortalScopes();
+  const allowedDataScopes = (clientId: string): string[] => {
+    if (clientId === CITIZEN_PORTAL_CLIENT_ID) return portalScopes;
+    return dataScopes(partnerById.get(clientId)?.scopes.join(' '));
+  };
+
+  const clients = [
+    {
+      client_id: CITIZEN_PORTAL_CLIENT_ID,
+      client_name: 'Citizen portal',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [`${config.portalUrl}/callback`],
+      post_logout_redirect_uris: [`${config.portalUrl}/`],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      scope: 'openid',
+      id_token_signed_response_alg: 'ES256',
+    },
+    ...partners.map((partner) => ({
+      client_id: partner.clientId,
+      client_name: partner.name,
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: partner.jwks.keys.map((key) => ({ ...key })) },
+      redirect_uris: [...partner.redirectUris],
+      grant_types: partner.scopes.includes('offline_access') ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
+      response_types: ['code'],
+      scope: partner.scopes.filter((s) => s === 'openid' || s === 'offline_access').join(' '),
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: true,
+      subject_type: 'pairwise',
+      id_token_signed_response_alg: 'ES256',
+    })),
+  ];
+
+  const grantSeconds = (clientId: string): number => (partnerById.get(clientId)?.consentDays ?? 1) * 86_400;
+
+  const provider = new Provider(config.issuer, {
+    adapter: options.adapter,
+    clients,
+    jwks: { keys: [options.signingJwk] },
+    cookies: { keys: options.cookieKeys, long: { signed: true, httpOnly: true, sameSite: 'lax' }, short: { signed: true, httpOnly: true, sameSite: 'lax' } },
+    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
+    claims: { openid: ['sub'] },
+    scopes: ['openid', 'offline_access'],
+    subjectTypes: ['public', 'pairwise'],
+    pairwiseIdentifier: async (_ctx: unknown, accountId: string, client: { clientId: string }) => pairwiseSubject(options.pairwiseKey, client.clientId, accountId),
+    clientAuthMethods: ['private_key_jwt', 'none'],
+    enabledJWA: {
+      clientAuthSigningAlgValues: ['ES256', 'PS256', 'EdDSA'],
+      dPoPSigningAlgValues: ['ES256', 'PS256', 'EdDSA'],
+      idTokenSigningAlgValues: ['ES256'],
+      requestObjectSigningAlgValues: ['ES256', 'PS256', 'EdDSA'],
+    },
+    responseTypes: ['code'],
+    // RFC 7636 with S256 only (oidc-provider 9 knows no `plain`); required for every client, public or not.
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      dPoP: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      revocation: { enabled: true },
+      introspection: { enabled: false },
+      rpInitiatedLogout: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async () => config.audience,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (ctx: any, resource: string, client: { clientId: string }) => {
+          if (resource !== config.audience) throw new errors.InvalidTarget();
+          const allowed = allowedDataScopes(client.clientId);
+          // oidc-provider drops a scope the resource server does not offer without a word; the contract says
+          // a partner asking for more than it may have is refused before any screen is shown.
+          if (ctx.oidc.route === 'authorization' || ctx.oidc.route === 'pushed_authorization_request') {
+            for (const scope of dataScopes(ctx.oidc.params.scope)) {
+              if (!isKnownScope(scope) || !allowed.includes(scope)) throw new errors.InvalidScope('requested scope is not allowed', scope);
+            }
+          }
+          return {
+            scope: allowed.join(' '),
+            audience: config.audience,
+            accessTokenTTL: client.clientId === CITIZEN_PORTAL_CLIENT_ID ? config.portalAccessTokenSeconds : config.partnerAccessTokenSeconds,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          };
+        },
+      },
+    },
+    extraTokenClaims: async (_ctx: unknown, token: { kind: string; clientId: string; grantId?: string }) => {
+      if (token.kind !== 'AccessToken' || token.clientId === CITIZEN_PORTAL_CLIENT_ID || !token.grantId) return undefined;
+      // The gateway maps the pairwise subject back to the person through this consent, and checks it is still
+      // active on every request. A token is never issued for a consent that is no longer active.
+      const consent = await consents.findConsentByGrantId(token.grantId);
+      if (!consent || consent.status !== 'ACTIVE') throw new errors.InvalidGrant('the consent behind this grant is no longer active');
+      return { consent_id: consent.id };
+    },
+    // Partners keep their refresh token (bound to their private_key_jwt authentication) and never get a fresh
+    // lifetime from rotation: the refresh token dies with the consent.
+    rotateRefreshToken: () => false,
+    ttl: {
+      AccessToken: (_ctx: unknown, _token: unknown, client: { clientId: string }) => (client.clientId === CITIZEN_PORTAL_CLIENT_ID ? config.portalAccessTokenSeconds : config.partnerAccessTokenSeconds),
+      AuthorizationCode: 60,
+      IdToken: 300,
+      Interaction: 600,
+      Session: 3600,
+      Grant: (_ctx: unknown, grant: { clientId: string }) => grantSeconds(grant.clientId),
+      RefreshToken: (ctx: any, _token: unknown, client: { clientId: string }) => {
+        const grantExp = ctx?.oidc?.entities?.Grant?.exp;
+        const remaining = typeof grantExp === 'number' ? grantExp - Math.floor(Date.now() / 1000) : grantSeconds(client.clientId);
+        return Math.max(1, Math.min(remaining, grantSeconds(client.clientId)));
+      },
+    },
+    // Every partner authorization shows the consent screen and creates its own consent record: a partner's grant
+    // is the one the consent step just made, never one remembered in the session.
+    loadExistingGrant: async (ctx: any) => {
+      const clientId = ctx.oidc.client?.clientId;
+      const fresh = ctx.oidc.result?.consent?.grantId;
+      const grantId = fresh ?? (clientId === CITIZEN_PORTAL_CLIENT_ID ? ctx.oidc.session?.grantIdFor(clientId) : undefined);
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    renderError: async (ctx: any, out: { error: string; error_description?: string }) => {
+      const { renderErrorPage } = await import('./views/errorPage.js');
+      const { negotiateLanguage } = await import('./views/messages.js');
+      const { contentSecurityPolicy } = await import('./views/html.js');
+      const lang = negotiateLanguage(undefined, ctx.get('accept-language'));
+      ctx.type = 'html';
+      ctx.set('content-security-policy', contentSecurityPolicy());
+      ctx.body = renderErrorPage({ lang, code: out.error, description: out.error_description ?? out.error });
+    },
+    clientBasedCORS: (_ctx: unknown, origin: string) => origin === config.portalUrl,
+    conformIdTokenClaims: true,
+  });
+  provider.proxy = config.trustProxy;
+  provider.on('server_error', (_ctx: unknown, error: Error) => options.logger.error({ err: error }, 'authorization server error'));
+  return provider;
+}
