@@ -3,6 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { DEV_PARTNER_KEY_FILES } from '../../consent/partners.js';
+import { createDpopProof } from '../../lib/tokens/dpopProof.js';
 import { personas } from '../support/hub.js';
 
 // The newcomer's path, for real: `npm start` on a fresh hub home, every service ready within 20 s, then
@@ -76,6 +80,29 @@ describe('npm start, npm run token and one request', () => {
       expect(body.data.me.qualifications.length + body.data.me.enrolments.length).toBeGreaterThan(0);
     },
   );
+
+  it('npm run token --client demo-bank records a consent and prints a DPoP-bound partner token', async () => {
+    const persona = personas.find((p) => p.tags.includes('complete'))!;
+    const result = spawnSync('npm', ['run', 'token', '--', '--persona', persona.personalIdentityCode, '--client', 'demo-bank', '--scope', 'population:name tax:income'], { env, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    const url = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
+    const query = JSON.stringify({ query: '{ me { firstNames taxAssessments { year } personalIdentityCode } }' });
+    const bearer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${lines[0]}` }, body: query });
+    expect(bearer.status).toBe(401);
+    // The token is bound to demo-bank's committed dev key: proofs are made with it.
+    const { d: _private, ...publicJwk } = JSON.parse(readFileSync(DEV_PARTNER_KEY_FILES['demo-bank']!, 'utf8')) as JWK;
+    const privateKey = (await importJWK(JSON.parse(readFileSync(DEV_PARTNER_KEY_FILES['demo-bank']!, 'utf8')), 'ES256')) as CryptoKey;
+    const proof = await createDpopProof(privateKey, publicJwk, 'ES256', { htm: 'POST', htu: url, accessToken: lines[0]! });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `DPoP ${lines[0]}`, dpop: proof }, body: query });
+    const body = (await response.json()) as any;
+    expect(response.status).toBe(200);
+    expect(body.data.me.firstNames).toBe(persona.firstNames);
+    expect(body.data.me.taxAssessments.length).toBeGreaterThan(0);
+    expect(body.data.me.personalIdentityCode).toBeNull();
+    expect(body.errors.map((e: any) => e.extensions.code)).toEqual(['UNAUTHORIZED_FIELD_OR_TYPE']);
+  });
 
   it('npm run token refuses in production mode', () => {
     const result = spawnSync('npm', ['run', 'token', '--', '--persona', personas[0]!.personalIdentityCode], { env: { ...env, HUB_MODE: 'production' }, encoding: 'utf8' });

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signAccessToken } from '../../consent/accessTokens.js';
 import { startConsentServer } from '../../consent/server.js';
 import { loadIssuerKey } from '../../consent/issuerKeys.js';
 import { startGateway } from '../../gateway/start.js';
+import { devPartnerEntries } from './partners.js';
 import { loadSecret } from '../../lib/keys.js';
 import type { Logger } from '../../lib/logger.js';
 import { personIdFor, PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../../lib/personId.js';
@@ -56,6 +57,8 @@ export interface TestHubOptions {
   /** A logger for every service (tests of log output pass one that writes to memory). */
   logger?: Logger;
   persons?: number;
+  /** Partners registered besides the dev registry's demo-bank (written to a PARTNERS_FILE in the hub home). */
+  partners?: ReadonlyArray<Record<string, unknown>>;
 }
 
 /** Starts issuer, four subgraphs and gateway in this process, seeded with the personas plus a few persons. */
@@ -74,6 +77,11 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     LOG_LEVEL: 'warn',
     ...options.env,
   };
+  if (options.partners?.length) {
+    const file = join(home, 'partners.json');
+    writeFileSync(file, JSON.stringify([...devPartnerEntries(), ...options.partners]));
+    env.PARTNERS_FILE ??= file;
+  }
   const services: RunningService[] = [];
   const overrides = options.logger ? { logger: options.logger } : {};
   try {
