@@ -11,6 +11,7 @@ import type { ConsentServerConfig } from './config.js';
 import type { Partner } from './partners.js';
 import { CITIZEN_PORTAL_CLIENT_ID, dataScopes, pairwiseSubject } from './provider.js';
 import { signConsentReceipt } from './receipts.js';
+import { UpstreamRefusedError } from './upstreamLogin.js';
 import { renderConsentPage } from './views/consentPage.js';
 import { renderErrorPage } from './views/errorPage.js';
 import { contentSecurityPolicy } from './views/html.js';
@@ -216,14 +217,41 @@ export function createInteractions(options: InteractionOptions) {
 
   async function upstreamCallback(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!options.upstream) throw new HubError('NOT_FOUND', 'No such resource');
-    const { uid, personalIdentityCode } = await options.upstream.finish(req, res);
+    let outcome: { uid: string; personalIdentityCode: string };
+    try {
+      outcome = await options.upstream.finish(req, res);
+    } catch (error) {
+      // The citizen cancelled or the identity provider refused: the client hears access_denied at its redirect URI
+      // (RFC 6749 §4.1.2.1), as when the citizen denies consent, instead of the browser stopping at an error page.
+      if (error instanceof UpstreamRefusedError) {
+        const interaction = await findLoginInteraction(error.uid);
+        if (interaction) {
+          await resumeWith(res, interaction, { error: 'access_denied', error_description: error.message });
+          return;
+        }
+      }
+      throw error;
+    }
+    const { uid, personalIdentityCode } = outcome;
     if (!isValidHetu(personalIdentityCode)) throw new HubError('FORBIDDEN', 'The identity provider did not vouch for a personal identity code');
-    // oidc-provider's interaction cookie is scoped to /interaction/<uid> and never reaches this callback path: the
-    // interaction is found by the uid sealed in our own cookie (which binds it to this browser), and the resume at
-    // /auth/<uid> still needs oidc-provider's resume cookie.
+    const interaction = await findLoginInteraction(uid);
+    if (!interaction) throw new HubError('NOT_FOUND', 'This sign-in has expired or is not yours; start again from the service you came from');
+    await resumeWith(res, interaction, { login: { accountId: personIdFor(personalIdentityCode, options.pseudonymKey) } });
+  }
+
+  /**
+   * oidc-provider's interaction cookie is scoped to /interaction/<uid> and never reaches the upstream callback path:
+   * the interaction is found by the uid sealed in our own cookie (which binds it to this browser), and the resume at
+   * /auth/<uid> still needs oidc-provider's resume cookie.
+   */
+  async function findLoginInteraction(uid: string): Promise<any> {
     const interaction = await options.provider().Interaction.find(uid);
-    if (!interaction || interaction.prompt.name !== 'login') throw new HubError('NOT_FOUND', 'This sign-in has expired or is not yours; start again from the service you came from');
-    interaction.result = { login: { accountId: personIdFor(personalIdentityCode, options.pseudonymKey) } };
+    return interaction && interaction.prompt.name === 'login' ? interaction : undefined;
+  }
+
+  /** Records the interaction's result (what interactionFinished would) and sends the browser to resume it. */
+  async function resumeWith(res: ServerResponse, interaction: any, result: Record<string, unknown>): Promise<void> {
+    interaction.result = result;
     await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
     res.statusCode = 303;
     res.setHeader('location', interaction.returnTo);

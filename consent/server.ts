@@ -50,9 +50,7 @@ const ROUTE_LABELS: ReadonlyArray<[RegExp, string]> = [
 export async function startConsentServer(env: Env, overrides: ConsentServerOverrides = {}): Promise<RunningService> {
   let config = readConsentServerConfig(env);
   const logger = overrides.logger ?? createLogger({ service: 'auth' });
-  const records = await openConsentRecords(config.databaseUrl);
-  await migrateOidc(records.database.db);
-  const Adapter = createOidcAdapter(records.database);
+  // Everything that can be refused by configuration is read before anything is opened or bound.
   const [issuerKey, pseudonymKey, pairwiseKey, cookieKey, internalPublicJwk] = await Promise.all([
     loadIssuerKey(env),
     loadSecret(env, PSEUDONYM_KEY_VARIABLE, PSEUDONYM_KEY_DEV_FILE),
@@ -62,81 +60,97 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
   ]);
   const partners = loadPartners(env, config.mode);
   const personas = config.mode === 'dev' ? loadPersonas() : [];
-
-  const revokeGrant = async (grantId: string) => {
-    await new Adapter('Grant').destroy(grantId);
-    await new Adapter('RefreshToken').revokeByGrantId(grantId);
-  };
-  const subgraph = await createSubgraphHandler({
-    register: 'consent',
-    typeDefs: SCHEMA,
-    resolvers: consentResolvers({ consents: records.consents, disclosures: records.disclosures, revokeGrant }),
-    verifyCredential: createInternalCredentialVerifier({ publicJwk: internalPublicJwk, audience: subgraphAudience('consent'), now: overrides.now }),
-    createLoaders: () => ({}),
-    logger,
-    introspection: config.mode === 'dev',
-  });
-
-  // The issuer identifier must be known to build the provider; with port 0 (tests) that is after binding.
-  let provider: any;
-  let upstream: UpstreamLogin | undefined;
-  const interactions = createInteractions({
-    provider: () => provider,
-    config: new Proxy({} as typeof config, { get: (_t, key) => config[key as keyof typeof config] }),
-    partners,
-    personas,
-    consents: records.consents,
-    pseudonymKey,
-    pairwiseKey,
-    receiptKey: issuerKey,
-    upstream: {
-      start: (req, res, uid) => upstream!.start(req, res, uid),
-      finish: (req, res) => upstream!.finish(req, res),
-    },
-    now: overrides.now,
-  });
-
-  const server = createService({
-    logger,
-    ready: async () => provider !== undefined && (await records.database.ping()),
-    routes: { '/graphql': subgraph.handler },
-    fallback: async (req, res, scope) => {
-      if (!provider) throw new HubError('SUBGRAPH_UNAVAILABLE', 'Starting');
-      if (await interactions(req, res, scope)) return;
-      await provider.callback()(req, res);
-    },
-    nameRoute: (path) => ROUTE_LABELS.find(([pattern]) => pattern.test(path))?.[1],
-    trustRequestId: true,
-  });
-  const port = await listen(server, config.host, config.port);
-  if (!env.ISSUER_URL) config = Object.freeze({ ...config, issuer: `http://${config.host}:${port}` });
-  provider = createProvider({
-    config,
-    partners,
-    signingJwk: issuerKey.privateJwk,
-    adapter: Adapter,
-    consents: records.consents,
-    pairwiseKey,
-    cookieKeys: [cookieKey.toString('base64url')],
-    logger,
-  });
-  if (config.login.kind === 'upstream') {
-    upstream = await createUpstreamLogin({ login: config.login, issuer: config.issuer, cookieKey, logger });
+  const records = await openConsentRecords(config.databaseUrl);
+  let server: ReturnType<typeof createService> | undefined;
+  try {
+    return await serve();
+  } catch (error) {
+    // A start that fails half-way leaves nothing open behind it (tests host the server in their own process).
+    if (server?.listening) await close(server);
+    await records.close();
+    throw error;
   }
-  const purge = setInterval(() => {
-    Promise.all([purgeExpired(records.database), records.replay.purge()]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired records failed'));
-  }, 60_000);
-  purge.unref();
-  logger.info({ port, mode: config.mode, partners: partners.length }, 'authorization server listening');
-  return {
-    name: 'auth',
-    port,
-    url: config.issuer,
-    async stop() {
-      clearInterval(purge);
-      await close(server);
-      await subgraph.stop();
-      await records.close();
-    },
-  };
+
+  async function serve(): Promise<RunningService> {
+    await migrateOidc(records.database.db);
+    const Adapter = createOidcAdapter(records.database);
+
+    const revokeGrant = async (grantId: string) => {
+      await new Adapter('Grant').destroy(grantId);
+      await new Adapter('RefreshToken').revokeByGrantId(grantId);
+    };
+    const subgraph = await createSubgraphHandler({
+      register: 'consent',
+      typeDefs: SCHEMA,
+      resolvers: consentResolvers({ consents: records.consents, disclosures: records.disclosures, revokeGrant }),
+      verifyCredential: createInternalCredentialVerifier({ publicJwk: internalPublicJwk, audience: subgraphAudience('consent'), now: overrides.now }),
+      createLoaders: () => ({}),
+      logger,
+      introspection: config.mode === 'dev',
+    });
+
+    // The issuer identifier must be known to build the provider; with port 0 (tests) that is after binding.
+    let provider: any;
+    let upstream: UpstreamLogin | undefined;
+    const interactions = createInteractions({
+      provider: () => provider,
+      config: new Proxy({} as typeof config, { get: (_t, key) => config[key as keyof typeof config] }),
+      partners,
+      personas,
+      consents: records.consents,
+      pseudonymKey,
+      pairwiseKey,
+      receiptKey: issuerKey,
+      upstream: {
+        start: (req, res, uid) => upstream!.start(req, res, uid),
+        finish: (req, res) => upstream!.finish(req, res),
+      },
+      now: overrides.now,
+    });
+
+    server = createService({
+      logger,
+      ready: async () => provider !== undefined && (await records.database.ping()),
+      routes: { '/graphql': subgraph.handler },
+      fallback: async (req, res, scope) => {
+        if (!provider) throw new HubError('SUBGRAPH_UNAVAILABLE', 'Starting');
+        if (await interactions(req, res, scope)) return;
+        await provider.callback()(req, res);
+      },
+      nameRoute: (path) => ROUTE_LABELS.find(([pattern]) => pattern.test(path))?.[1],
+      trustRequestId: true,
+    });
+    const port = await listen(server, config.host, config.port);
+    const bound = server;
+    if (!env.ISSUER_URL) config = Object.freeze({ ...config, issuer: `http://${config.host}:${port}` });
+    provider = createProvider({
+      config,
+      partners,
+      signingJwk: issuerKey.privateJwk,
+      adapter: Adapter,
+      consents: records.consents,
+      pairwiseKey,
+      cookieKeys: [cookieKey.toString('base64url')],
+      logger,
+    });
+    if (config.login.kind === 'upstream') {
+      upstream = await createUpstreamLogin({ login: config.login, issuer: config.issuer, cookieKey, logger });
+    }
+    const purge = setInterval(() => {
+      Promise.all([purgeExpired(records.database), records.replay.purge()]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired records failed'));
+    }, 60_000);
+    purge.unref();
+    logger.info({ port, mode: config.mode, partners: partners.length }, 'authorization server listening');
+    return {
+      name: 'auth',
+      port,
+      url: config.issuer,
+      async stop() {
+        clearInterval(purge);
+        await close(bound);
+        await subgraph.stop();
+        await records.close();
+      },
+    };
+  }
 }

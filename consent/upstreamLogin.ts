@@ -39,6 +39,19 @@ interface LoginSecrets {
 const STALE = 'This sign-in has expired or was started in another browser; start again from the service you came from';
 const UNVERIFIED = 'The sign-in could not be completed with the identity provider; start again from the service you came from';
 const REFUSED = 'The sign-in was cancelled or refused by the identity provider';
+
+/**
+ * The upstream provider answered with an error (the citizen cancelled, or it refused): the browser is verified (state
+ * matched the sealed cookie), so the hub can end the interaction `uid` and tell the client `access_denied`.
+ */
+export class UpstreamRefusedError extends HubError {
+  readonly uid: string;
+  constructor(uid: string) {
+    super('FORBIDDEN', REFUSED);
+    this.name = 'UpstreamRefusedError';
+    this.uid = uid;
+  }
+}
 const NO_IDENTITY = 'The identity provider did not vouch for a personal identity code';
 
 /**
@@ -147,7 +160,7 @@ export async function createUpstreamLogin(options: UpstreamLoginOptions): Promis
       }
       if (params.has('error')) {
         logger.info({ upstreamError: params.get('error')?.slice(0, 64) }, 'upstream login refused');
-        throw new HubError('FORBIDDEN', REFUSED);
+        throw new UpstreamRefusedError(secrets.uid);
       }
       let claims: Record<string, unknown> | undefined;
       try {
