@@ -7,6 +7,8 @@ import type { InternalCredential } from '../lib/tokens/internalCredential.js';
 
 /** The citizen's own clients: their tokens' subject is the person id itself. */
 const CITIZEN_CLIENTS = new Set(['citizen-portal']);
+/** The citizen's own access (consents, disclosures, revokeConsent): never granted to a partner. */
+const SELF_SCOPE = 'self';
 
 /** The consent a partner's request runs under: what the disclosure record names. */
 export interface RequestConsent {
@@ -71,8 +73,9 @@ export function createAuthenticator(options: AuthenticatorOptions) {
       throw new HubError('CONSENT_STORE_UNAVAILABLE', 'The consent behind this access token cannot be checked right now', { cause });
     }
     if (!consent) throw new HubError('UNAUTHENTICATED', 'The consent behind this access token is not active (revoked or expired)');
-    // A token never reaches beyond its consent, whatever scopes it claims.
-    const scopes = new Set([...token.scopes].filter((scope) => consent.scopes.has(scope)));
+    // A token never reaches beyond its consent, whatever scopes it claims; and `self` (the citizen's own consents,
+    // disclosures and revocation) is never a partner's, even should a consent record name it.
+    const scopes = new Set([...token.scopes].filter((scope) => scope !== SELF_SCOPE && consent.scopes.has(scope)));
     return {
       credential: { subject: consent.personId, scopes, party: 'partner', clientId: token.clientId },
       consent: { id: consent.id, clientName: consent.clientName, purpose: consent.purpose },

@@ -30,7 +30,7 @@ export interface OperationExecutorOptions {
 }
 
 /** Codes a register may send through to the client as they are; everything else is masked. */
-const PASSED_THROUGH = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'NOT_FOUND']);
+const PASSED_THROUGH = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT']);
 
 interface CachedAuthorization extends AuthorizedOperation {
   readonly queryHash: string;

@@ -120,9 +120,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
           await handleGraphQL(req, res, scope);
         } catch (error) {
           if (!(error instanceof HubError)) throw error;
-          // RFC 9449 §7.1: a bad proof is answered in the DPoP scheme's terms.
-          const challenge = error instanceof DpopProofError ? { 'www-authenticate': `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA PS256"` } : undefined;
-          sendError(res, error, challenge);
+          sendError(res, error, challengeFor(error, req.headers.authorization));
         }
       },
     },
@@ -141,6 +139,21 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     },
   };
 }
+
+/**
+ * RFC 9449 §7.1: a request made under the DPoP scheme is answered in that scheme's terms (`invalid_dpop_proof` for a
+ * bad proof, `invalid_token` for a token refused for any other reason, such as a revoked consent).
+ */
+function challengeFor(error: HubError, authorization: string | undefined): Record<string, string> | undefined {
+  if (error instanceof DpopProofError) return { 'www-authenticate': `DPoP error="invalid_dpop_proof", algs="${DPOP_ALGORITHMS}"` };
+  if (error.code === 'UNAUTHENTICATED' && /^DPoP\s/i.test(authorization ?? '')) {
+    return { 'www-authenticate': `DPoP error="invalid_token", error_description="${error.message}", algs="${DPOP_ALGORITHMS}"` };
+  }
+  return undefined;
+}
+
+/** The DPoP proof algorithms the gateway accepts (lib/tokens/dpop.ts's default). */
+const DPOP_ALGORITHMS = 'ES256 EdDSA PS256';
 
 interface GraphQLBody {
   query: string;

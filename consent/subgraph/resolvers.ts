@@ -22,13 +22,25 @@ function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
+/**
+ * The citizen's own records are for the citizen's own token alone. The gateway never gives a partner the `self`
+ * scope these fields require; this is the second line, should a partner credential arrive with it anyway.
+ */
+function citizenOnly(context: Context): void {
+  if (context.credential.party !== 'citizen') throw new GraphQLError('Only the citizen can see or change their consents', { extensions: { code: 'FORBIDDEN' } });
+}
+
 /** Resolvers of the consent subgraph: a person's consents and disclosures, and revocation by the person alone. */
 export function consentResolvers(options: ConsentResolverOptions): GraphQLResolverMap<Context> {
   return {
     Person: {
       __resolveReference: (reference: PersonRef) => ({ id: reference.id }),
-      consents: (person: PersonRef) => options.consents.listConsents(person.id),
-      disclosures: (person: PersonRef, args: { first?: number | null; before?: string | null }) => {
+      consents: (person: PersonRef, _args: unknown, context: Context) => {
+        citizenOnly(context);
+        return options.consents.listConsents(person.id);
+      },
+      disclosures: (person: PersonRef, args: { first?: number | null; before?: string | null }, context: Context) => {
+        citizenOnly(context);
         const first = args.first ?? 50;
         if (!Number.isInteger(first) || first < 1 || first > 500) throw badInput('"first" must be between 1 and 500');
         let beforeSeq: number | undefined;
@@ -42,7 +54,7 @@ export function consentResolvers(options: ConsentResolverOptions): GraphQLResolv
     Mutation: {
       revokeConsent: async (_root: unknown, args: { id: string }, context: Context) => {
         // Only the citizen's own token: a partner can never revoke (or probe) a citizen's consents.
-        if (context.credential.party !== 'citizen') throw new GraphQLError('Only the citizen can revoke their consents', { extensions: { code: 'FORBIDDEN' } });
+        citizenOnly(context);
         const notFound = new GraphQLError('No such consent', { extensions: { code: 'NOT_FOUND' } });
         if (!UUID.test(args.id)) throw notFound;
         const revoked = await options.consents.revokeConsent(context.credential.subject, args.id);
