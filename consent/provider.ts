@@ -113,7 +113,15 @@ export function createProvider(options: ProviderOptions): any {
       devInteractions: { enabled: false },
       dPoP: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
-      revocation: { enabled: true },
+      // RFC 7009: a client may revoke only its own tokens (oidc-provider's default rule, stated here on purpose).
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string; clientAuthMethod: string }, token: { clientId: string }) => {
+          if (token.clientId === client.clientId) return true;
+          if (client.clientAuthMethod === 'none') return false;
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
+      },
       introspection: { enabled: false },
       rpInitiatedLogout: { enabled: true },
       resourceIndicators: {
@@ -187,5 +195,31 @@ export function createProvider(options: ProviderOptions): any {
   });
   provider.proxy = config.trustProxy;
   provider.on('server_error', (_ctx: unknown, error: Error) => options.logger.error({ err: error }, 'authorization server error'));
+  // oidc-provider revokes a grant (the Grant and its refresh tokens) at the token endpoint when a code is used twice
+  // (RFC 6749 §4.1.2), and at the revocation endpoint when a partner revokes its refresh token (RFC 7009 §2.1). The
+  // JWT access tokens already issued on that grant it cannot recall, but the gateway checks the consent on every
+  // request: ending the consent ends them too. A logout (end_session) also revokes grants, and leaves consents alone.
+  // The consent is ended before the response leaves: the event only registers the work, the middleware awaits it.
+  const endings = new WeakMap<object, Promise<void>[]>();
+  provider.use(async (ctx: object, next: () => Promise<void>) => {
+    try {
+      await next();
+    } finally {
+      const pending = endings.get(ctx);
+      if (pending) await Promise.all(pending);
+    }
+  });
+  provider.on('grant.revoked', (ctx: any, grantId: string) => {
+    const route = ctx?.oidc?.route;
+    if (route !== 'token' && route !== 'revocation') return;
+    const ending = (async () => {
+      const consent = await consents.findConsentByGrantId(grantId);
+      if (consent && consent.status === 'ACTIVE') await consents.revokeConsent(consent.personId, consent.id);
+      const fields = { consentId: consent?.id, clientId: consent?.clientId, route };
+      if (route === 'token') options.logger.warn(fields, 'an authorization code was used twice: its grant and consent are ended');
+      else options.logger.info(fields, 'the partner revoked its refresh token: its grant and consent are ended');
+    })().catch((error: unknown) => options.logger.error({ err: error, route }, 'ending the consent of a revoked grant failed'));
+    endings.set(ctx, [...(endings.get(ctx) ?? []), ending]);
+  });
   return provider;
 }
