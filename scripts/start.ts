@@ -1,5 +1,6 @@
 import { startConsentServer } from '../consent/server.js';
 import { startGateway } from '../gateway/start.js';
+import { startPartnerApp } from '../examples/partner/server.js';
 import { createLogger } from '../lib/logger.js';
 import { stopOnSignals } from '../lib/process.js';
 import { startSubgraph, type RunningService } from '../lib/subgraph/start.js';
@@ -22,6 +23,7 @@ try {
   const subgraphs = await Promise.all([populationModule, taxModule, vehiclesModule, educationModule].map((module) => startSubgraph(module as never, env)));
   services.push(...subgraphs);
   services.push(await startGateway(env));
+  services.push(await startPartnerApp(env)); // the partner example app (examples/partner/), a client of the hub
 } catch (error) {
   logger.fatal({ err: error }, 'the hub failed to start');
   await Promise.allSettled(services.map((service) => service.stop()));

@@ -21,6 +21,7 @@ const ports = {
   VEHICLES_PORT: base + 3,
   EDUCATION_PORT: base + 4,
   AUTH_PORT: base + 5,
+  PARTNER_PORT: base + 7,
 };
 const home = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
 const env = { ...process.env, HUB_MODE: 'dev', HUB_HOME: home, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
