@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import Provider from 'oidc-provider';
 import { HubError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
+import { close, listen } from '../../tests/support/http.js';
+import { CookieJar, startUpstreamProvider, upstreamStep, type UpstreamProvider } from '../../tests/support/upstreamProvider.js';
 import type { UpstreamLogin } from '../interactions.js';
 import { createUpstreamLogin, UPSTREAM_CALLBACK_PATH, UPSTREAM_COOKIE_NAME } from '../upstreamLogin.js';
 
@@ -25,64 +25,9 @@ interface Outcome {
   setCookie: string[];
 }
 
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
-/** A browser's cookies, enough of RFC 6265 for these flows: host, path prefix, Max-Age=0 deletes. */
-class CookieJar {
-  private readonly cookies = new Map<string, { host: string; path: string; name: string; value: string }>();
-
-  store(url: URL, response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
-      const index = pair.indexOf('=');
-      const name = pair.slice(0, index);
-      const value = pair.slice(index + 1);
-      let path = '/';
-      let expired = false;
-      for (const attribute of attributes) {
-        const [key = '', val = ''] = attribute.split('=');
-        if (key.toLowerCase() === 'path') path = val;
-        if (key.toLowerCase() === 'max-age' && Number(val) <= 0) expired = true;
-        if (key.toLowerCase() === 'expires' && Date.parse(val) <= Date.now()) expired = true;
-      }
-      const id = `${url.host} ${path} ${name}`;
-      if (expired) this.cookies.delete(id);
-      else this.cookies.set(id, { host: url.host, path, name, value });
-    }
-  }
-
-  header(url: URL): string {
-    return [...this.cookies.values()]
-      .filter((c) => c.host === url.host && (url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`)))
-      .map((c) => `${c.name}=${c.value}`)
-      .join('; ');
-  }
-
-  get(host: string, name: string): string | undefined {
-    return [...this.cookies.values()].find((c) => c.host === host && c.name === name)?.value;
-  }
-
-  set(host: string, path: string, name: string, value: string): void {
-    this.cookies.set(`${host} ${path} ${name}`, { host, path, name, value });
-  }
-
-  delete(host: string, name: string): void {
-    for (const [id, c] of this.cookies) if (c.host === host && c.name === name) this.cookies.delete(id);
-  }
-}
-
 describe('upstream login', () => {
   let hubServer: Server;
-  let upstreamServer: Server;
+  let standIn: UpstreamProvider;
   let hubIssuer: string;
   let upstreamIssuer: string;
   let upstream: UpstreamLogin;
@@ -117,27 +62,8 @@ describe('upstream login', () => {
     hubServer = createServer((req, res) => void hubHandler(req, res));
     hubIssuer = await listen(hubServer);
 
-    let provider: any;
-    upstreamServer = createServer((req, res) => provider.callback()(req, res));
-    upstreamIssuer = await listen(upstreamServer);
-    // oidc-provider warns loudly about its development defaults, which is what this stand-in wants.
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
-    provider = new Provider(upstreamIssuer, {
-      clients: [{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [`${hubIssuer}${UPSTREAM_CALLBACK_PATH}`], grant_types: ['authorization_code'], response_types: ['code'] }],
-      claims: { openid: ['sub', 'personal_identity_code'] },
-      // Claims of the openid scope go into the ID token itself, as Suomi.fi and Singpass do with the identity code.
-      conformIdTokenClaims: false,
-      features: { devInteractions: { enabled: true } },
-      cookies: { keys: ['stand-in-upstream-cookie-key'] },
-      ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
-      findAccount: async (_ctx: unknown, id: string) => ACCOUNTS[id] && {
-        accountId: id,
-        claims: async () => ({ sub: id, ...ACCOUNTS[id] }),
-      },
-    });
-    warn.mockRestore();
-    info.mockRestore();
+    standIn = await startUpstreamProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${hubIssuer}${UPSTREAM_CALLBACK_PATH}`, accounts: ACCOUNTS });
+    upstreamIssuer = standIn.issuer;
 
     const destination = new Writable({
       write(chunk, _encoding, callback) {
@@ -155,7 +81,7 @@ describe('upstream login', () => {
 
   afterAll(async () => {
     await close(hubServer);
-    await close(upstreamServer);
+    await standIn?.stop();
   });
 
   async function get(url: string, jar: CookieJar, init: RequestInit = {}): Promise<Response> {
@@ -181,29 +107,16 @@ describe('upstream login', () => {
     throw new Error('too many redirects');
   }
 
-  function formAction(page: string, pageUrl: string): string {
-    return new URL(/<form[^>]*action="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&'), pageUrl).href;
-  }
-
-  async function submit(page: string, pageUrl: string, jar: CookieJar, fields: Record<string, string>): Promise<Response> {
-    return get(formAction(page, pageUrl), jar, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-  }
-
   /** Drives the browser from the hub's interaction page to the URL the upstream provider sends it back to. */
-  async function signInUpstream(jar: CookieJar, uid: string, account: string | 'abort'): Promise<string> {
+  async function signInUpstream(jar: CookieJar, uid: string, account: string | 'cancel'): Promise<string> {
     let step = await follow(await get(`${hubIssuer}/interaction/${uid}`, jar), `${hubIssuer}/interaction/${uid}`, jar);
     for (let rounds = 0; rounds < 4 && !step.callback; rounds++) {
-      const page = step.page!;
-      if (account === 'abort') {
-        const abort = new URL(/href="([^"]*\/abort)"/.exec(page)![1]!, step.pageUrl).href;
-        step = await follow(await get(abort, jar), abort, jar);
-      } else if (page.includes('name="prompt" value="login"')) {
-        step = await follow(await submit(page, step.pageUrl!, jar, { prompt: 'login', login: account, password: 'x' }), formAction(page, step.pageUrl!), jar);
-      } else if (page.includes('name="prompt" value="consent"')) {
-        step = await follow(await submit(page, step.pageUrl!, jar, { prompt: 'consent' }), formAction(page, step.pageUrl!), jar);
-      } else {
-        throw new Error('unexpected upstream page');
-      }
+      const next = upstreamStep(step.page!, step.pageUrl!, account);
+      if (!next) throw new Error('unexpected upstream page');
+      const init: RequestInit = next.fields
+        ? { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(next.fields).toString() }
+        : {};
+      step = await follow(await get(next.url.href, jar, init), next.url.href, jar);
     }
     return step.callback!;
   }
@@ -321,7 +234,7 @@ describe('upstream login', () => {
 
   it('an upstream error=access_denied is FORBIDDEN', async () => {
     const jar = new CookieJar();
-    const callbackUrl = await signInUpstream(jar, 'uid-abort', 'abort');
+    const callbackUrl = await signInUpstream(jar, 'uid-abort', 'cancel');
     expect(new URL(callbackUrl).searchParams.get('error')).toBe('access_denied');
     expect(await callback(callbackUrl, jar)).toMatchObject({ status: 403, body: { code: 'FORBIDDEN', message: 'The sign-in was cancelled or refused by the identity provider' } });
   });

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { decodeJwt, exportJWK, type CryptoKey, type JWK } from 'jose';
+import { decodeJwt, exportJWK } from 'jose';
 import { disclosureHash } from '../../lib/consents/disclosureHash.js';
 import { createDpopProof } from '../../lib/tokens/dpopProof.js';
+import type { RawResponse } from '../support/http.js';
 import { personas, startTestHub, type TestHub, type TestPersona } from '../support/hub.js';
+import { dpopGatewayQuery, type DpopKey } from '../support/oauthRequests.js';
 import { authorizeWithPar, exchangeCode, partnerClient, partnerQuery, type PartnerClient } from '../support/partnerFlow.js';
 import { devPartnerEntries } from '../support/partners.js';
 
@@ -32,15 +34,7 @@ interface PartnerGrant {
   token: string;
   consentId: string;
   partner: PartnerClient;
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
+  key: DpopKey;
 }
 
 let hub: TestHub;
@@ -58,26 +52,13 @@ async function grant(who: TestPersona, scope: string): Promise<PartnerGrant> {
   const partner = await partnerClient(hub.env.ISSUER_URL!);
   const authorization = await authorizeWithPar(partner, { persona: who.personalIdentityCode }, scope);
   const tokens = await exchangeCode(partner, authorization);
-  const publicJwk = await exportJWK(partner.dpopKeys.publicKey);
-  return { token: tokens.access_token, consentId: decodeJwt(tokens.access_token).consent_id as string, partner, privateKey: partner.dpopKeys.privateKey, publicJwk };
+  const key = { privateKey: partner.dpopKeys.privateKey, publicJwk: await exportJWK(partner.dpopKeys.publicKey) };
+  return { token: tokens.access_token, consentId: decodeJwt(tokens.access_token).consent_id as string, partner, key };
 }
 
 /** A partner request with a fresh DPoP proof (or a broken one when `proof` is given). */
-async function ask(g: PartnerGrant, query: string, proof?: string): Promise<Answer> {
-  const dpop = proof ?? (await createDpopProof(g.privateKey, g.publicJwk, 'ES256', { htm: 'POST', htu: hub.gatewayUrl, accessToken: g.token }));
-  const response = await fetch(hub.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `DPoP ${g.token}`, dpop },
-    body: JSON.stringify({ query }),
-  });
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // keep the text
-  }
-  return { status: response.status, headers: response.headers, text, body };
+function ask(g: PartnerGrant, query: string, proof?: string): Promise<RawResponse> {
+  return dpopGatewayQuery(hub.gatewayUrl, { token: g.token, key: g.key, query, proof });
 }
 
 async function asCitizen(who: TestPersona, query: string, variables?: Record<string, unknown>) {
@@ -178,7 +159,7 @@ describe('one disclosure record per partner response that carried data', () => {
     expect((await ask(g, '{ me { noSuchField } }')).status).toBe(400);
     expect((await ask(g, '{ me { firstNames')).status).toBe(400);
     // A refused proof.
-    const stale = await createDpopProof(g.privateKey, g.publicJwk, 'ES256', { htm: 'POST', htu: hub.gatewayUrl, accessToken: g.token, iat: Math.floor(Date.now() / 1000) - 600 });
+    const stale = await createDpopProof(g.key.privateKey, g.key.publicJwk, 'ES256', { htm: 'POST', htu: hub.gatewayUrl, accessToken: g.token, iat: Math.floor(Date.now() / 1000) - 600 });
     expect((await ask(g, '{ me { firstNames } }', stale)).status).toBe(401);
     // Only type names: nothing of the person's data.
     expect((await ask(g, '{ __typename }')).body.data).toEqual({ __typename: 'Query' });

@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
 import * as client from 'openid-client';
 import { pairwiseSubject } from '../../consent/provider.js';
 import { startConsentServer } from '../../consent/server.js';
@@ -17,9 +15,11 @@ import { createLogger } from '../../lib/logger.js';
 import { personIdFor } from '../../lib/personId.js';
 import type { RunningService } from '../../lib/subgraph/start.js';
 import { scopeCatalogue } from '../../schema/scopes.js';
+import { close, listen } from '../support/http.js';
 import { personaWith } from '../support/hub.js';
 import { partnerClient, exchangeCode } from '../support/partnerFlow.js';
 import { makeTestPartner, type TestPartner } from '../support/partners.js';
+import { CookieJar, startUpstreamProvider, upstreamStep, type UpstreamProvider } from '../support/upstreamProvider.js';
 
 // The authorization and consent server in PRODUCTION mode: explicit keys, a partner registry without dev partners,
 // and the citizen's login delegated to an upstream OpenID Provider (a stand-in oidc-provider started here, with its
@@ -49,7 +49,7 @@ const logSink = new Writable({
 });
 
 let home: string;
-let upstreamServer: Server;
+let upstream: UpstreamProvider;
 let upstreamIssuer: string;
 let hub: RunningService;
 let hubIssuer: string;
@@ -58,22 +58,10 @@ let pseudonymKey: Buffer;
 let pairwiseKey: Buffer;
 let partner: TestPartner;
 
-function listen(server: Server, port = 0): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 /** A free port for the hub: the upstream provider must know the hub's redirect URI before the hub starts. */
 async function freePort(): Promise<number> {
   const probe = createServer();
-  const port = await listen(probe);
+  const port = Number(new URL(await listen(probe)).port);
   await close(probe);
   return port;
 }
@@ -114,33 +102,13 @@ beforeAll(async () => {
   const hubPort = await freePort();
   hubIssuer = `http://127.0.0.1:${hubPort}`;
 
-  let upstream: any;
-  upstreamServer = createServer((req, res) => upstream.callback()(req, res));
-  upstreamIssuer = `http://127.0.0.1:${await listen(upstreamServer)}`;
-  // oidc-provider warns loudly about its development defaults, which is what this stand-in wants.
-  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
-  upstream = new Provider(upstreamIssuer, {
-    clients: [{
-      client_id: UPSTREAM_CLIENT_ID,
-      client_secret: UPSTREAM_CLIENT_SECRET,
-      redirect_uris: [`${hubIssuer}${UPSTREAM_CALLBACK_PATH}`],
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-    }],
-    claims: { openid: ['sub', 'personal_identity_code'] },
-    // Claims of the openid scope go into the ID token itself, as Suomi.fi and Singpass do with the identity code.
-    conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: true } },
-    cookies: { keys: ['stand-in-upstream-cookie-key'] },
-    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
-    findAccount: async (_ctx: unknown, id: string) => UPSTREAM_ACCOUNTS[id] && {
-      accountId: id,
-      claims: async () => ({ sub: id, ...UPSTREAM_ACCOUNTS[id] }),
-    },
+  upstream = await startUpstreamProvider({
+    clientId: UPSTREAM_CLIENT_ID,
+    clientSecret: UPSTREAM_CLIENT_SECRET,
+    redirectUri: `${hubIssuer}${UPSTREAM_CALLBACK_PATH}`,
+    accounts: UPSTREAM_ACCOUNTS,
   });
-  warn.mockRestore();
-  info.mockRestore();
+  upstreamIssuer = upstream.issuer;
 
   env = await productionEnv(hubPort);
   hub = await startConsentServer(env, { logger: createLogger({ service: 'auth', level: 'debug', destination: logSink }) });
@@ -148,41 +116,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.stop();
-  if (upstreamServer) await close(upstreamServer);
+  await upstream?.stop();
   rmSync(home, { recursive: true, force: true });
 });
-
-/** Cookies as a browser keeps them (host, path prefix, Max-Age=0 deletes): the hub scopes some to paths. */
-class CookieJar {
-  private readonly cookies = new Map<string, { host: string; path: string; name: string; value: string }>();
-
-  store(url: URL, response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
-      const index = pair.indexOf('=');
-      const name = pair.slice(0, index);
-      const value = pair.slice(index + 1);
-      let path = '/';
-      let expired = false;
-      for (const attribute of attributes) {
-        const [key = '', val = ''] = attribute.split('=');
-        if (key.toLowerCase() === 'path') path = val;
-        if (key.toLowerCase() === 'max-age' && Number(val) <= 0) expired = true;
-        if (key.toLowerCase() === 'expires' && Date.parse(val) <= Date.now()) expired = true;
-      }
-      const id = `${url.host} ${path} ${name}`;
-      if (expired) this.cookies.delete(id);
-      else this.cookies.set(id, { host: url.host, path, name, value });
-    }
-  }
-
-  header(url: URL): string {
-    return [...this.cookies.values()]
-      .filter((c) => c.host === url.host && (url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`)))
-      .map((c) => `${c.name}=${c.value}`)
-      .join('; ');
-  }
-}
 
 interface Page {
   url: URL;
@@ -265,18 +201,10 @@ async function walk(browser: Browser, url: URL, citizen: Citizen): Promise<{ fin
   let sawConsent = false;
   for (let rounds = 0; rounds < 8 && !page.stopped; rounds++) {
     if (page.url.origin === upstreamIssuer && page.status === 200) {
-      if (citizen.upstreamAccount === 'cancel') {
-        const abort = /href="([^"]*\/abort)"/.exec(page.html)?.[1];
-        if (!abort) throw new Error('no abort link on the upstream page');
-        page = await browser.get(new URL(abort, page.url));
-      } else if (page.html.includes('name="prompt" value="login"')) {
-        sawUpstreamLogin = true;
-        page = await browser.submit(formOf(page), [['prompt', 'login'], ['login', citizen.upstreamAccount], ['password', 'any']]);
-      } else if (page.html.includes('name="prompt" value="consent"')) {
-        page = await browser.submit(formOf(page), [['prompt', 'consent']]);
-      } else {
-        break;
-      }
+      const step = upstreamStep(page.html, page.url, citizen.upstreamAccount);
+      if (!step) break;
+      if (step.page === 'login') sawUpstreamLogin = true;
+      page = step.fields ? await browser.submit(step.url, step.fields) : await browser.get(step.url);
     } else if (page.url.origin === hubIssuer && page.status === 200 && page.html.includes('id="consent"')) {
       sawConsent = true;
       const fields: Array<[string, string]> = [...new Set(checkboxValues(page, 'scope'))].map((scope) => ['scope', scope]);

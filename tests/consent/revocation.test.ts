@@ -13,7 +13,10 @@ import { loadSigningKey, type SigningKey } from '../../lib/keys.js';
 import type { RunningService } from '../../lib/subgraph/start.js';
 import { createDpopProof, type DpopProofClaims } from '../../lib/tokens/dpopProof.js';
 import { createInternalCredentialMinter, INTERNAL_KEY_SOURCE } from '../../lib/tokens/internalCredential.js';
+import { callSubgraph } from '../support/credentials.js';
+import type { RawResponse } from '../support/http.js';
 import { personas, startTestHub, type TestHub, type TestPersona } from '../support/hub.js';
+import { dpopGatewayQuery, type GatewayQuery } from '../support/oauthRequests.js';
 import { authorizeWithPar, exchangeCode, partnerClient, partnerQuery, type PartnerClient } from '../support/partnerFlow.js';
 
 // Revocation, expiry and misuse of partner tokens, seen from three gateways that share one consent database:
@@ -58,13 +61,6 @@ interface PartnerGrant {
   consentId: string;
   subject: string;
   partner: PartnerClient;
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
 }
 
 let hub: TestHub;
@@ -185,37 +181,19 @@ function mint(claims: { subject: string; consentId?: string; jkt?: string; clien
   });
 }
 
-interface SendOptions {
-  token: string;
+/** A gateway request (see GatewayQuery) signed by `holder`; the query defaults to NAME_QUERY. */
+interface SendOptions extends Omit<GatewayQuery, 'key' | 'query'> {
   holder?: Holder;
   query?: string;
-  variables?: Record<string, unknown>;
-  scheme?: 'DPoP' | 'Bearer';
-  /** A ready-made proof, or null for none; default a fresh proof for this request at the public URL. */
-  proof?: string | null;
-  /** Claims of the fresh proof that differ from a correct one. */
-  claims?: Partial<DpopProofClaims>;
 }
 
 async function proofFor(holder: Holder, token: string, claims: Partial<DpopProofClaims> = {}): Promise<string> {
   return createDpopProof(holder.privateKey, holder.publicJwk, 'ES256', { htm: 'POST', htu: publicUrl, accessToken: token, ...claims });
 }
 
-/** POSTs a GraphQL operation with a partner token and (by default) a fresh, correct DPoP proof. */
-async function send(url: string, options: SendOptions): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `${options.scheme ?? 'DPoP'} ${options.token}` };
-  let proof = options.proof;
-  if (proof === undefined && options.holder) proof = await proofFor(options.holder, options.token, options.claims);
-  if (proof) headers.dpop = proof;
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: options.query ?? NAME_QUERY, variables: options.variables }) });
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // keep the text for the assertion message
-  }
-  return { status: response.status, headers: response.headers, text, body };
+/** POSTs a GraphQL operation with a partner token and (by default) a fresh, correct DPoP proof for the public URL. */
+function send(url: string, { holder, query = NAME_QUERY, ...options }: SendOptions): Promise<RawResponse> {
+  return dpopGatewayQuery(url, { ...options, key: holder, query, claims: { htu: publicUrl, ...options.claims } });
 }
 
 /** The citizen's own query (citizen-portal token, every scope) through gateway 1. */
@@ -234,7 +212,7 @@ function secretsOf(who: TestPersona): string[] {
   return [who.firstNames, who.lastName, who.personalIdentityCode];
 }
 
-function expectUnauthenticated(answer: Answer, who: TestPersona, challenge?: RegExp): void {
+function expectUnauthenticated(answer: RawResponse, who: TestPersona, challenge?: RegExp): void {
   expect({ status: answer.status, code: answer.body?.errors?.[0]?.extensions?.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
   expect(answer.headers.get('www-authenticate')).toBeTruthy();
   if (challenge) expect(answer.headers.get('www-authenticate')).toMatch(challenge);
@@ -242,7 +220,7 @@ function expectUnauthenticated(answer: Answer, who: TestPersona, challenge?: Reg
   for (const secret of secretsOf(who)) expect(answer.text).not.toContain(secret);
 }
 
-function expectName(answer: Answer, who: TestPersona): void {
+function expectName(answer: RawResponse, who: TestPersona): void {
   expect({ status: answer.status, errors: answer.body.errors }).toEqual({ status: 200, errors: undefined });
   expect(answer.body.data.me).toEqual({ firstNames: who.firstNames, lastName: who.lastName });
 }
@@ -383,7 +361,7 @@ describe('a token never reaches another citizen', () => {
     b = await grant(VICTIM_B);
   }, 60_000);
 
-  function expectNoOneElse(answer: Answer): void {
+  function expectNoOneElse(answer: RawResponse): void {
     for (const secret of secretsOf(VICTIM_B)) expect(answer.text).not.toContain(secret);
   }
 
@@ -561,11 +539,7 @@ describe('a consent record that names self (impossible through the issuer) still
     const key = await loadSigningKey({ env: hub.env, variable: INTERNAL_KEY_SOURCE.variable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
     const personId = await hub.personId(SELF_PERSONA.personalIdentityCode);
     const internal = await createInternalCredentialMinter({ key })(subgraphAudience('consent'), { subject: personId, scopes: new Set(['self']), party: 'partner', clientId: 'demo-bank' });
-    const direct = async (query: string, variables?: Record<string, unknown>) => {
-      const response = await fetch(hub.env.CONSENT_URL!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${internal}` }, body: JSON.stringify({ query, variables }) });
-      const text = await response.text();
-      return { text, body: JSON.parse(text) };
-    };
+    const direct = (query: string, variables?: Record<string, unknown>) => callSubgraph(hub.env.CONSENT_URL!, `Bearer ${internal}`, query, variables);
     const entities = await direct('query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { consents { id } disclosures { fields } } } }', { r: [{ __typename: 'Person', id: personId }] });
     expect(entities.text).not.toContain(consent.id);
     expect(entities.body.errors.map((e: any) => e.extensions.code)).toEqual(expect.arrayContaining(['FORBIDDEN']));

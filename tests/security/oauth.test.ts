@@ -211,7 +211,7 @@ describe('authorization codes: one use, one client', () => {
     expectOk(first, 200);
     const accessToken: string = first.body.access_token;
     const consentId = String(decodeJwt(accessToken).consent_id);
-    expect((await dpopGatewayQuery(hub.gatewayUrl, key, accessToken, '{ me { firstNames } }')).body.data.me.firstNames).toBe(persona.firstNames);
+    expect((await dpopGatewayQuery(hub.gatewayUrl, { token: accessToken, key, query: '{ me { firstNames } }' })).body.data.me.firstNames).toBe(persona.firstNames);
 
     const second = await exchangeRaw(issuer, DEMO_BANK, authorization, { dpop: key });
     expectOAuthError(second, 400, 'invalid_grant');
@@ -221,7 +221,7 @@ describe('authorization codes: one use, one client', () => {
     // token lives on its own, so the consent behind it is ended too (before the error response leaves), and the
     // gateway refuses the token.
     expect(await consentStatus(consentId)).toBe('REVOKED');
-    const after = await dpopGatewayQuery(hub.gatewayUrl, key, accessToken, '{ me { firstNames } }');
+    const after = await dpopGatewayQuery(hub.gatewayUrl, { token: accessToken, key, query: '{ me { firstNames } }' });
     expect(after.status).toBe(401);
     expect(after.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
@@ -483,7 +483,7 @@ describe('refresh tokens: the partner\'s own, DPoP, no wider, no longer than the
     expectOAuthError(await refreshRaw(issuer, standingBank, refreshToken, { dpop: key }), 400, 'invalid_grant');
     // RFC 7009 §2.1: access tokens of the same grant go too; the gateway knows them by their consent.
     expect(await consentStatus(consentId)).toBe('REVOKED');
-    expect((await dpopGatewayQuery(hub.gatewayUrl, key, accessToken, '{ me { firstNames } }')).status).toBe(401);
+    expect((await dpopGatewayQuery(hub.gatewayUrl, { token: accessToken, key, query: '{ me { firstNames } }' })).status).toBe(401);
   });
 });
 

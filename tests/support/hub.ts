@@ -15,6 +15,7 @@ import { educationModule } from '../../subgraphs/education/module.js';
 import { populationModule } from '../../subgraphs/population/module.js';
 import { taxModule } from '../../subgraphs/tax/module.js';
 import { vehiclesModule } from '../../subgraphs/vehicles/module.js';
+import { readResponse, type RawResponse } from './http.js';
 
 /** A persona of data/personas.json. */
 export interface TestPersona {
@@ -47,7 +48,7 @@ export interface TestHub {
   /** The hub's person id of a persona (what tokens and credentials carry). */
   personId(persona: string): Promise<string>;
   /** POSTs a GraphQL query to the gateway. */
-  query(token: string | null, query: string, variables?: Record<string, unknown>): Promise<{ status: number; headers: Headers; body: any }>;
+  query(token: string | null, query: string, variables?: Record<string, unknown>): Promise<RawResponse>;
   stop(): Promise<void>;
 }
 
@@ -121,15 +122,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       async query(token, query, variables) {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (token !== null) headers.authorization = `Bearer ${token}`;
-        const response = await fetch(gateway.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-        const text = await response.text();
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // keep the raw text for the assertion message
-        }
-        return { status: response.status, headers: response.headers, body };
+        return readResponse(await fetch(gateway.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }));
       },
       async stop() {
         for (const service of [...services].reverse()) await service.stop();

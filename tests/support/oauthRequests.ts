@@ -3,8 +3,9 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JW
 import { createOidcAdapter, type OidcPayload } from '../../consent/oidcAdapter.js';
 import { readConsentDatabaseUrl } from '../../lib/config.js';
 import { openDatabase } from '../../lib/storage/database.js';
-import { createDpopProof } from '../../lib/tokens/dpopProof.js';
+import { createDpopProof, type DpopProofClaims } from '../../lib/tokens/dpopProof.js';
 import { TestBrowser } from './browser.js';
+import { readResponse, type RawResponse } from './http.js';
 import { walkBrowserSteps, type CitizenChoices } from './partnerFlow.js';
 
 // Raw OAuth requests against the authorization server, for tests that must send what a well-behaved client
@@ -18,13 +19,7 @@ export interface PartnerIdentity {
   redirectUri: string;
 }
 
-/** An HTTP answer with the body parsed as JSON when it is JSON. */
-export interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: any;
-  text: string;
-}
+export type { RawResponse } from './http.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -110,17 +105,6 @@ export async function postForm(url: string, fields: Record<string, string | unde
 /** GETs a URL without following redirects. */
 export async function getRaw(url: string | URL): Promise<RawResponse> {
   return readResponse(await fetch(url, { redirect: 'manual', headers: { accept: 'text/html' } }));
-}
-
-async function readResponse(response: Response): Promise<RawResponse> {
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, headers: response.headers, body, text };
 }
 
 /** The authorization request parameters of a partner, PKCE included unless overridden. */
@@ -231,14 +215,30 @@ export async function strangerJwk(kid?: string): Promise<JWK> {
   return { ...(await exportJWK(privateKey)), alg: 'ES256', ...(kid ? { kid } : {}) };
 }
 
-/** POSTs a query to the gateway with a DPoP-bound access token and a fresh proof made with `key`. */
-export async function dpopGatewayQuery(gatewayUrl: string, key: DpopKey, accessToken: string, query: string): Promise<RawResponse> {
-  const proof = await createDpopProof(key.privateKey, key.publicJwk, 'ES256', { htm: 'POST', htu: gatewayUrl, accessToken });
-  const response = await fetch(gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `DPoP ${accessToken}`, dpop: proof },
-    body: JSON.stringify({ query }),
-  });
+/** A GraphQL request to a gateway with a partner's access token, by default DPoP-bound with a fresh, correct proof. */
+export interface GatewayQuery {
+  token: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  /** The Authorization scheme; default DPoP. */
+  scheme?: 'DPoP' | 'Bearer';
+  /** The key of the fresh proof; without it (and without `proof`) no proof is sent. */
+  key?: DpopKey;
+  /** A ready-made proof, or null for none, instead of a fresh one. */
+  proof?: string | null;
+  /** Claims of the fresh proof that differ from a correct one (its htu is `gatewayUrl` unless given here). */
+  claims?: Partial<DpopProofClaims>;
+}
+
+/** POSTs a GraphQL query to the gateway with a partner's token and (by default) a fresh DPoP proof made with `key`. */
+export async function dpopGatewayQuery(gatewayUrl: string, request: GatewayQuery): Promise<RawResponse> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `${request.scheme ?? 'DPoP'} ${request.token}` };
+  let proof = request.proof;
+  if (proof === undefined && request.key) {
+    proof = await createDpopProof(request.key.privateKey, request.key.publicJwk, 'ES256', { htm: 'POST', htu: gatewayUrl, accessToken: request.token, ...request.claims });
+  }
+  if (proof) headers.dpop = proof;
+  const response = await fetch(gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query: request.query, variables: request.variables }) });
   return readResponse(response);
 }
 

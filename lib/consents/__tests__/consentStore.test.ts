@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { freshPostgresDatabase, type FreshPostgresDatabase as Target } from '../../../tests/support/postgres.js';
+import { describeOnEachDatabase, type TestDatabase as Target } from '../../../tests/support/databases.js';
 import { openDatabase, type HubDatabase } from '../../storage/database.js';
 import { createConsentStore, type NewConsent } from '../consentStore.js';
 import { migrateConsents } from '../migrations.js';
 
-const fresh = await freshPostgresDatabase();
 const NOW = new Date('2025-06-15T12:00:00.000Z');
 const DAY = 86_400_000;
 const purpose = { fi: 'Lainahakemus', sv: 'Låneansökan', en: 'Loan application' };
@@ -27,16 +23,7 @@ function consent(overrides: Partial<NewConsent> = {}): NewConsent {
   };
 }
 
-function sqliteFile(): Target {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-consents-'));
-  return { url: `sqlite:${join(dir, 'consent.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-describe('consent store on SQLite', () => consentStoreSuite(sqliteFile));
-// Skipped loudly (freshPostgresDatabase warns) when there is no PostgreSQL; with CI=true it throws instead.
-(fresh ? describe : describe.skip)(`consent store on PostgreSQL${fresh ? '' : ' (SKIPPED: no PostgreSQL available)'}`, () =>
-  consentStoreSuite(() => fresh!),
-);
+await describeOnEachDatabase('consent store', consentStoreSuite);
 
 function consentStoreSuite(make: () => Target): void {
   let target: Target;

@@ -1,18 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { HubError } from '../../errors.js';
-import { freshPostgresDatabase, type FreshPostgresDatabase as Target } from '../../../tests/support/postgres.js';
+import { describeOnEachDatabase, freshSqliteDatabase, type TestDatabase as Target } from '../../../tests/support/databases.js';
 import { openDatabase, type HubDatabase } from '../../storage/database.js';
 import { canonicalJson, disclosureHash, GENESIS_HASH } from '../disclosureHash.js';
 import { createDisclosureLog, type DisclosureLog, type NewDisclosure } from '../disclosureLog.js';
 import { openConsentRecords } from '../index.js';
 import { migrateConsents } from '../migrations.js';
 
-const fresh = await freshPostgresDatabase();
 const NOW = new Date('2025-06-15T12:00:00.000Z');
 const indexModule = new URL('../index.ts', import.meta.url).href;
 const verifyScript = new URL('../../../scripts/verifyDisclosures.ts', import.meta.url).pathname;
@@ -28,11 +26,6 @@ function disclosure(personId: string, overrides: Partial<NewDisclosure> = {}): N
     requestId: 'req-1',
     ...overrides,
   };
-}
-
-function sqliteFile(): Target {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-disclosures-'));
-  return { url: `sqlite:${join(dir, 'consent.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function appendMany(log: DisclosureLog, personId: string, count: number, tag: string): Promise<void> {
@@ -76,17 +69,26 @@ describe('disclosure hash', () => {
   });
 });
 
-describe('disclosure log on SQLite', () => disclosureLogSuite(sqliteFile));
-// Skipped loudly (freshPostgresDatabase warns) when there is no PostgreSQL; with CI=true it throws instead.
-(fresh ? describe : describe.skip)(`disclosure log on PostgreSQL${fresh ? '' : ' (SKIPPED: no PostgreSQL available)'}`, () =>
-  disclosureLogSuite(() => fresh!),
-);
+await describeOnEachDatabase('disclosure log', disclosureLogSuite);
 
 function disclosureLogSuite(make: () => Target): void {
   let target: Target;
   let database: HubDatabase<any>;
   const log = () => createDisclosureLog(database, { now: () => NOW });
   const tampered = new Map<string, unknown[]>();
+
+  /** Appends `count` records for `personId`, one after another. */
+  async function appendOneByOne(personId: string, count: number): Promise<void> {
+    for (let i = 0; i < count; i += 1) await log().append(disclosure(personId));
+  }
+
+  /** verify(personId) finds exactly `problems` (with `records`, the whole result); the verify-everyone test expects them again. */
+  async function expectTampered(personId: string, problems: unknown[], whole?: { records: number }): Promise<void> {
+    const result = await log().verify(personId);
+    if (whole) expect(result).toEqual({ ok: false, persons: 1, records: whole.records, problems });
+    else expect(result.problems).toEqual(problems);
+    tampered.set(personId, problems);
+  }
 
   beforeAll(async () => {
     target = make();
@@ -180,62 +182,47 @@ function disclosureLogSuite(make: () => Target): void {
 
   it('detects a changed record (HASH_MISMATCH), and a re-hashed one by its broken link', async () => {
     const l = log();
-    for (let i = 0; i < 5; i += 1) await l.append(disclosure('p_edit'));
+    await appendOneByOne('p_edit', 5);
     await sql`update disclosures set purpose = 'Marketing', fields = '["personalIdentityCode"]' where person_id = 'p_edit' and seq = 3`.execute(database.db);
     expect(await l.verify('p_edit')).toEqual({ ok: false, persons: 1, records: 5, problems: [{ personId: 'p_edit', seq: 3, reason: 'HASH_MISMATCH' }] });
 
     // An attacker who also recomputes the changed record's hash breaks the next record's link instead.
     const [third] = await l.list('p_edit', { beforeSeq: 4, limit: 1 });
     await sql`update disclosures set hash = ${disclosureHash({ ...third!, at: third!.at.getTime() })} where person_id = 'p_edit' and seq = 3`.execute(database.db);
-    expect((await l.verify('p_edit')).problems).toEqual([{ personId: 'p_edit', seq: 4, reason: 'BROKEN_LINK' }]);
-    tampered.set('p_edit', [{ personId: 'p_edit', seq: 4, reason: 'BROKEN_LINK' }]);
+    await expectTampered('p_edit', [{ personId: 'p_edit', seq: 4, reason: 'BROKEN_LINK' }]);
 
     // A changed time or an unreadable field list is a mismatch too, not a crash.
-    for (let i = 0; i < 2; i += 1) await l.append(disclosure('p_edit2'));
+    await appendOneByOne('p_edit2', 2);
     await sql`update disclosures set at = at + 1 where person_id = 'p_edit2' and seq = 1`.execute(database.db);
     await sql`update disclosures set fields = 'not json' where person_id = 'p_edit2' and seq = 2`.execute(database.db);
-    const problems = [
+    await expectTampered('p_edit2', [
       { personId: 'p_edit2', seq: 1, reason: 'HASH_MISMATCH' },
       { personId: 'p_edit2', seq: 2, reason: 'HASH_MISMATCH' },
-    ];
-    expect((await l.verify('p_edit2')).problems).toEqual(problems);
-    tampered.set('p_edit2', problems);
+    ]);
   });
 
   it('detects a deleted middle record (MISSING_RECORD) and a deleted first record', async () => {
-    const l = log();
-    for (let i = 0; i < 5; i += 1) await l.append(disclosure('p_gap'));
+    await appendOneByOne('p_gap', 5);
     await sql`delete from disclosures where person_id = 'p_gap' and seq = 3`.execute(database.db);
-    const gap = [{ personId: 'p_gap', seq: 3, reason: 'MISSING_RECORD' }];
-    expect(await l.verify('p_gap')).toEqual({ ok: false, persons: 1, records: 4, problems: gap });
-    tampered.set('p_gap', gap);
+    await expectTampered('p_gap', [{ personId: 'p_gap', seq: 3, reason: 'MISSING_RECORD' }], { records: 4 });
 
-    for (let i = 0; i < 2; i += 1) await l.append(disclosure('p_headless'));
+    await appendOneByOne('p_headless', 2);
     await sql`delete from disclosures where person_id = 'p_headless' and seq = 1`.execute(database.db);
-    const missingFirst = [{ personId: 'p_headless', seq: 1, reason: 'MISSING_RECORD' }];
-    expect((await l.verify('p_headless')).problems).toEqual(missingFirst);
-    tampered.set('p_headless', missingFirst);
+    await expectTampered('p_headless', [{ personId: 'p_headless', seq: 1, reason: 'MISSING_RECORD' }]);
   });
 
   it('detects a deleted last record, all records deleted, and a deleted head (HEAD_MISMATCH)', async () => {
-    const l = log();
-    for (let i = 0; i < 4; i += 1) await l.append(disclosure('p_tail'));
+    await appendOneByOne('p_tail', 4);
     await sql`delete from disclosures where person_id = 'p_tail' and seq = 4`.execute(database.db);
-    const tail = [{ personId: 'p_tail', seq: 3, reason: 'HEAD_MISMATCH' }];
-    expect(await l.verify('p_tail')).toEqual({ ok: false, persons: 1, records: 3, problems: tail });
-    tampered.set('p_tail', tail);
+    await expectTampered('p_tail', [{ personId: 'p_tail', seq: 3, reason: 'HEAD_MISMATCH' }], { records: 3 });
 
-    for (let i = 0; i < 2; i += 1) await l.append(disclosure('p_erased'));
+    await appendOneByOne('p_erased', 2);
     await sql`delete from disclosures where person_id = 'p_erased'`.execute(database.db);
-    const erased = [{ personId: 'p_erased', seq: 2, reason: 'HEAD_MISMATCH' }];
-    expect(await l.verify('p_erased')).toEqual({ ok: false, persons: 1, records: 0, problems: erased });
-    tampered.set('p_erased', erased);
+    await expectTampered('p_erased', [{ personId: 'p_erased', seq: 2, reason: 'HEAD_MISMATCH' }], { records: 0 });
 
-    await l.append(disclosure('p_no_head'));
+    await appendOneByOne('p_no_head', 1);
     await sql`delete from disclosure_heads where person_id = 'p_no_head'`.execute(database.db);
-    const noHead = [{ personId: 'p_no_head', seq: 1, reason: 'HEAD_MISMATCH' }];
-    expect((await l.verify('p_no_head')).problems).toEqual(noHead);
-    tampered.set('p_no_head', noHead);
+    await expectTampered('p_no_head', [{ personId: 'p_no_head', seq: 1, reason: 'HEAD_MISMATCH' }]);
   });
 
   it('refuses, in the database, a record that does not extend the head', async () => {
@@ -302,7 +289,7 @@ function disclosureLogSuite(make: () => Target): void {
 
 describe('npm run verify-disclosures', () => {
   it('exits 0 on an intact log, 2 on a usage error, 3 when there is no log to read', async () => {
-    const target = sqliteFile();
+    const target = freshSqliteDatabase();
     try {
       const records = await openConsentRecords(target.url);
       await records.disclosures.append(disclosure('p_cli'));

@@ -1,28 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { freshPostgresDatabase, type FreshPostgresDatabase as Target } from '../../../tests/support/postgres.js';
+import { describeOnEachDatabase, type TestDatabase as Target } from '../../../tests/support/databases.js';
 import { openDatabase, type HubDatabase } from '../../storage/database.js';
 import { migrateConsents } from '../migrations.js';
 import { createReplayStore } from '../replayStore.js';
 
-const fresh = await freshPostgresDatabase();
 const NOW = new Date('2025-06-15T12:00:00.000Z');
 const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 
-function sqliteFile(): Target {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-replay-'));
-  return { url: `sqlite:${join(dir, 'consent.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-describe('DPoP replay store on SQLite', () => replayStoreSuite(sqliteFile));
-// Skipped loudly (freshPostgresDatabase warns) when there is no PostgreSQL; with CI=true it throws instead.
-(fresh ? describe : describe.skip)(`DPoP replay store on PostgreSQL${fresh ? '' : ' (SKIPPED: no PostgreSQL available)'}`, () =>
-  replayStoreSuite(() => fresh!),
-);
+await describeOnEachDatabase('DPoP replay store', replayStoreSuite);
 
 function replayStoreSuite(make: () => Target): void {
   let target: Target;
