@@ -3,6 +3,7 @@ import { startGateway } from '../gateway/start.js';
 import { startPartnerApp } from '../examples/partner/server.js';
 import { createLogger } from '../lib/logger.js';
 import { stopOnSignals } from '../lib/process.js';
+import { startPortal } from '../portal/server.js';
 import { startSubgraph, type RunningService } from '../lib/subgraph/start.js';
 import { educationModule } from '../subgraphs/education/module.js';
 import { populationModule } from '../subgraphs/population/module.js';
@@ -23,6 +24,7 @@ try {
   const subgraphs = await Promise.all([populationModule, taxModule, vehiclesModule, educationModule].map((module) => startSubgraph(module as never, env)));
   services.push(...subgraphs);
   services.push(await startGateway(env));
+  services.push(await startPortal(env));
   services.push(await startPartnerApp(env)); // the partner example app (examples/partner/), a client of the hub
 } catch (error) {
   logger.fatal({ err: error }, 'the hub failed to start');

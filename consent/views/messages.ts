@@ -1,11 +1,8 @@
-/** A language the pages are written in. */
-export type Language = 'fi' | 'sv' | 'en';
+import type { Language } from '../../lib/web/language.js';
 
-/** Every supported language, in the order the language links show them. */
-export const LANGUAGES: readonly Language[] = Object.freeze(['fi', 'sv', 'en']);
-
-/** The language used when neither `?lang=` nor Accept-Language names a supported one. */
-export const DEFAULT_LANGUAGE: Language = 'fi';
+// The languages, their negotiation and date formatting are shared with the citizen portal (lib/web/).
+export { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, negotiateLanguage, type Language } from '../../lib/web/language.js';
+export { formatDateTime } from '../../lib/web/format.js';
 
 /** A register label: the register in plain words and the authority that keeps it. */
 export type RegisterKey = 'population' | 'tax' | 'vehicles' | 'education' | 'hub';
@@ -227,85 +224,6 @@ export const messages: Readonly<Record<Language, Messages>> = Object.freeze({
     },
   },
 });
-
-/** Narrows a string to a {@link Language}. */
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
-}
-
-function primarySubtag(tag: string): string {
-  return tag.trim().split('-')[0]!.toLowerCase();
-}
-
-// RFC 9110 §12.4.2: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ).
-const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
-
-/**
- * The page language: a supported `?lang=` wins; else the supported language with the highest q-value in
- * Accept-Language, matched by primary subtag (`sv-FI` is `sv`; ties go to the earlier entry; `q=0` excludes);
- * else `'fi'`.
- */
-export function negotiateLanguage(query: string | undefined, acceptLanguage: string | undefined): Language {
-  if (typeof query === 'string' && query.length <= 35) {
-    const fromQuery = primarySubtag(query);
-    if (isLanguage(fromQuery)) return fromQuery;
-  }
-  if (typeof acceptLanguage !== 'string' || acceptLanguage.trim() === '') return DEFAULT_LANGUAGE;
-
-  // For each supported language: its highest q and the position of the entry that gave it.
-  const explicit = new Map<Language, { q: number; at: number }>();
-  let wildcard: number | undefined;
-  // A header is bounded by Node's header size limit; 64 entries is far more than any browser sends.
-  acceptLanguage
-    .split(',')
-    .slice(0, 64)
-    .forEach((entry, at) => {
-      const [range, ...params] = entry.split(';');
-      if (range === undefined || range.trim() === '') return;
-      let q = 1;
-      for (const param of params) {
-        const [name, value] = param.split('=').map((s) => s.trim());
-        if (name?.toLowerCase() !== 'q') continue;
-        if (value === undefined || !QVALUE.test(value)) return; // a malformed entry is ignored
-        q = Number(value);
-      }
-      if (range.trim() === '*') {
-        wildcard = Math.max(wildcard ?? 0, q);
-        return;
-      }
-      const lang = primarySubtag(range);
-      if (!isLanguage(lang)) return;
-      const seen = explicit.get(lang);
-      if (seen === undefined || q > seen.q) explicit.set(lang, { q, at });
-    });
-
-  let best: { lang: Language; q: number; at: number } | undefined;
-  for (const [lang, { q, at }] of explicit) {
-    if (q > 0 && (best === undefined || q > best.q || (q === best.q && at < best.at))) best = { lang, q, at };
-  }
-  // `*` stands for every language not named (RFC 9110 §12.5.4); of those, the default comes first.
-  if (wildcard !== undefined && wildcard > 0 && (best === undefined || wildcard > best.q)) {
-    const unnamed = [DEFAULT_LANGUAGE, ...LANGUAGES].find((l) => !explicit.has(l));
-    if (unnamed !== undefined) return unnamed;
-  }
-  return best?.lang ?? DEFAULT_LANGUAGE;
-}
-
-/** A date and time in the language's locale, e.g. "30 March 2026 at 00:00 EEST". */
-export function formatDateTime(lang: Language, date: Date, timeZone = 'Europe/Helsinki'): string {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-    throw new TypeError(`formatDateTime: "date" must be a valid Date, got ${String(date)}`);
-  }
-  return new Intl.DateTimeFormat(messages[lang].locale, {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(date);
-}
 
 /** A number of days in plain words: "90 days", "90 päivää", "90 dagar". */
 export function formatDays(lang: Language, days: number): string {

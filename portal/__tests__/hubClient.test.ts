@@ -1,0 +1,97 @@
+import { describe, expect, it } from '@jest/globals';
+import { createHubClient, HubClientError } from '../hubClient.js';
+
+// The GraphQL client against a stand-in gateway (a fetch function): how answers and failures map to what the
+// pages show.
+
+type Answer = { status?: number; body: unknown };
+
+function fakeGateway(answer: (request: { query: string; variables: Record<string, unknown>; authorization: string | null }) => Answer) {
+  const requests: Array<{ query: string; variables: Record<string, unknown> }> = [];
+  const fetchImpl = (async (_url: string | URL | Request, init?: RequestInit) => {
+    const body = JSON.parse(String(init?.body));
+    requests.push(body);
+    const headers = new Headers(init?.headers);
+    const { status = 200, body: out } = answer({ ...body, authorization: headers.get('authorization') });
+    return new Response(typeof out === 'string' ? out : JSON.stringify(out), { status, headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
+  return { requests, client: createHubClient({ gatewayUrl: 'http://gateway.test/graphql', timeoutMs: 1000, fetch: fetchImpl }) };
+}
+
+describe('createHubClient', () => {
+  it('sends the citizen token as a Bearer token and asks for every register field', async () => {
+    let seen: string | null = null;
+    const { client, requests } = fakeGateway(({ authorization }) => {
+      seen = authorization;
+      return { body: { data: { me: { firstNames: 'Aino' } } } };
+    });
+    const data = await client.myData('token-1');
+    expect(seen).toBe('Bearer token-1');
+    expect(data.unavailable.size).toBe(0);
+    for (const field of ['personalIdentityCode', 'nationalities', 'nativeLanguage', 'children', 'taxDebt', 'vehicleClass', 'drivingLicence', 'enrolments', 'populationUpdatedAt', 'taxUpdatedAt', 'vehiclesUpdatedAt', 'educationUpdatedAt']) {
+      expect(requests[0]!.query).toContain(field);
+    }
+  });
+
+  it('marks a register unavailable from a pathed error, and every register when `me` itself failed', async () => {
+    const partial = fakeGateway(() => ({
+      body: {
+        data: { me: { firstNames: 'Aino', taxAssessments: null, qualifications: null } },
+        errors: [
+          { message: 'x', path: ['me', 'taxAssessments'], extensions: { code: 'SUBGRAPH_TIMEOUT' } },
+          { message: 'x', path: ['me', 'qualifications'], extensions: { code: 'SUBGRAPH_ERROR' } },
+        ],
+      },
+    }));
+    expect([...(await partial.client.myData('t')).unavailable].sort()).toEqual(['education', 'tax']);
+    const down = fakeGateway(() => ({ body: { data: null, errors: [{ message: 'x', path: ['me'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] } }));
+    const none = await down.client.myData('t');
+    expect(none.person).toBeNull();
+    expect(none.unavailable.size).toBe(4);
+  });
+
+  it('maps a 401 to SIGN_IN_REQUIRED, a failing gateway to HUB_UNAVAILABLE and NOT_FOUND to NOT_FOUND', async () => {
+    const refused = fakeGateway(() => ({ status: 401, body: { errors: [{ message: 'expired', extensions: { code: 'UNAUTHENTICATED' } }] } }));
+    await expect(refused.client.consents('t', 'en')).rejects.toMatchObject({ name: 'HubClientError', code: 'SIGN_IN_REQUIRED' });
+    const broken = fakeGateway(() => ({ status: 502, body: 'Bad gateway' }));
+    await expect(broken.client.myData('t')).rejects.toMatchObject({ code: 'HUB_UNAVAILABLE' });
+    const consentDown = fakeGateway(() => ({ body: { data: null, errors: [{ message: 'x', path: ['me', 'consents'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] } }));
+    await expect(consentDown.client.consents('t', 'fi')).rejects.toMatchObject({ code: 'HUB_UNAVAILABLE' });
+    const missing = fakeGateway(() => ({ body: { data: null, errors: [{ message: 'No such consent', path: ['revokeConsent'], extensions: { code: 'NOT_FOUND' } }] } }));
+    await expect(missing.client.revokeConsent('t', 'x')).rejects.toEqual(expect.any(HubClientError));
+    await expect(missing.client.revokeConsent('t', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const unreachable = createHubClient({ gatewayUrl: 'http://127.0.0.1:1/graphql', timeoutMs: 1000 });
+    await expect(unreachable.myData('t')).rejects.toMatchObject({ code: 'HUB_UNAVAILABLE' });
+  });
+
+  it('asks for the purpose in the page language and passes the paging cursor', async () => {
+    const { client, requests } = fakeGateway(() => ({ body: { data: { me: { consents: [], disclosures: [] } } } }));
+    await client.consents('t', 'sv');
+    await client.disclosures('t', { first: 21, before: '40' });
+    expect(requests[0]!.query).toContain('purpose(language: $lang)');
+    expect(requests[0]!.variables).toEqual({ lang: 'sv' });
+    expect(requests[1]!.variables).toEqual({ first: 21, before: '40' });
+  });
+
+  it('downloads every page of the disclosure log and every consent with its receipt and purposes', async () => {
+    const total = 1234;
+    const { client, requests } = fakeGateway(({ query, variables }) => {
+      if (query.includes('PortalMyData')) return { body: { data: { me: { firstNames: 'Aino' } } } };
+      if (query.includes('PortalExport')) {
+        return { body: { data: { me: { consents: [{ id: 'c1', status: 'ACTIVE', scopes: ['population:name'], receipt: 'a.b.c', fi: 'Fi', sv: 'Sv', en: 'En', client: { id: 'demo-bank', name: 'Demo Bank' } }] } } } };
+      }
+      // Cursors count down from `total`; `before` excludes itself and everything newer.
+      const before = variables.before === null ? total + 1 : Number(variables.before);
+      const first = Number(variables.first);
+      const page = [];
+      for (let seq = before - 1; seq >= 1 && page.length < first; seq -= 1) page.push({ cursor: String(seq), fields: [] });
+      return { body: { data: { me: { disclosures: page } } } };
+    });
+    const exported = await client.everything('t');
+    expect(exported.disclosures).toHaveLength(total);
+    expect(exported.disclosures.at(-1)!.cursor).toBe('1');
+    expect(new Set(exported.disclosures.map((d) => d.cursor)).size).toBe(total);
+    expect(requests.filter((r) => r.query.includes('PortalDisclosures'))).toHaveLength(3);
+    expect(exported.consents).toEqual([{ id: 'c1', status: 'ACTIVE', scopes: ['population:name'], receipt: 'a.b.c', purpose: { fi: 'Fi', sv: 'Sv', en: 'En' }, client: { id: 'demo-bank', name: 'Demo Bank' } }]);
+  });
+});

@@ -1,0 +1,175 @@
+import type { Language } from '../lib/web/language.js';
+import { PERSON_SELECTION, REGISTERS, registerOf, type MyData, type PersonData, type Register } from './registers.js';
+
+/** Why a call to the hub failed; each code has its own page. */
+export type HubClientErrorCode = 'SIGN_IN_REQUIRED' | 'NOT_FOUND' | 'HUB_UNAVAILABLE';
+
+/** A failed call to the gateway. Its message is safe to log: no token, no register value. */
+export class HubClientError extends Error {
+  readonly code: HubClientErrorCode;
+  constructor(code: HubClientErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HubClientError';
+    this.code = code;
+  }
+}
+
+/** A consent as the portal shows it. */
+export interface ConsentItem {
+  id: string;
+  status: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
+  scopes: string[];
+  purpose: string;
+  grantedAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  client: { id: string; name: string };
+}
+
+/** One record of the disclosure log. */
+export interface DisclosureItem {
+  cursor: string;
+  at: string;
+  consentId: string;
+  purpose: string;
+  fields: string[];
+  requestId: string;
+  client: { id: string; name: string };
+}
+
+/** Everything for "Download my data". */
+export interface DataExport {
+  person: PersonData | null;
+  unavailableRegisters: Register[];
+  consents: Array<Omit<ConsentItem, 'purpose'> & { purpose: Record<Language, string>; receipt: string }>;
+  disclosures: DisclosureItem[];
+}
+
+/** The portal's calls to the gateway's GraphQL API, each with the citizen's own access token. */
+export interface HubClient {
+  myData(token: string): Promise<MyData>;
+  consents(token: string, lang: Language): Promise<ConsentItem[]>;
+  /** The receipt (a JWS) of one of the citizen's consents, or undefined if there is no such consent. */
+  receipt(token: string, consentId: string): Promise<string | undefined>;
+  disclosures(token: string, page: { first: number; before?: string }): Promise<DisclosureItem[]>;
+  revokeConsent(token: string, consentId: string): Promise<{ id: string; status: string }>;
+  everything(token: string): Promise<DataExport>;
+}
+
+/** Options for {@link createHubClient}. */
+export interface HubClientOptions {
+  gatewayUrl: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+const CONSENT_FIELDS = 'id status scopes grantedAt expiresAt revokedAt client { id name }';
+const DISCLOSURE_FIELDS = 'cursor at consentId purpose fields requestId client { id name }';
+const EXPORT_PAGE = 500;
+
+interface GraphQLError {
+  message?: string;
+  path?: Array<string | number>;
+  extensions?: { code?: string };
+}
+
+/** Creates the portal's GraphQL client of the gateway. */
+export function createHubClient(options: HubClientOptions): HubClient {
+  const fetchImpl = options.fetch ?? fetch;
+
+  async function call(token: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data: any; errors: GraphQLError[] }> {
+    let response: Response;
+    try {
+      response = await fetchImpl(options.gatewayUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (cause) {
+      throw new HubClientError('HUB_UNAVAILABLE', 'The gateway could not be reached', { cause });
+    }
+    // RFC 6750 §3.1: expired, revoked or otherwise refused token; the citizen signs in again.
+    if (response.status === 401) {
+      await response.body?.cancel();
+      throw new HubClientError('SIGN_IN_REQUIRED', 'The gateway refused the access token');
+    }
+    let body: { data?: unknown; errors?: GraphQLError[] };
+    try {
+      body = (await response.json()) as typeof body;
+    } catch (cause) {
+      throw new HubClientError('HUB_UNAVAILABLE', `The gateway answered ${response.status} without JSON`, { cause });
+    }
+    if (!response.ok && !body.data) throw new HubClientError('HUB_UNAVAILABLE', `The gateway answered ${response.status}`);
+    return { data: body.data ?? null, errors: Array.isArray(body.errors) ? body.errors : [] };
+  }
+
+  /** Consents and disclosures come from one service: any error there means it could not answer. */
+  function requireNoErrors(result: { data: any; errors: GraphQLError[] }, what: string): any {
+    const notFound = result.errors.find((e) => e.extensions?.code === 'NOT_FOUND');
+    if (notFound) throw new HubClientError('NOT_FOUND', `${what}: no such consent`);
+    if (result.errors.length > 0 || !result.data) {
+      throw new HubClientError('HUB_UNAVAILABLE', `${what}: ${result.errors.map((e) => e.extensions?.code ?? 'error').join(', ') || 'no data'}`);
+    }
+    return result.data;
+  }
+
+  async function myData(token: string): Promise<MyData> {
+    const { data, errors } = await call(token, `query PortalMyData { me { ${PERSON_SELECTION} } }`);
+    const unavailable = new Set<Register>();
+    for (const error of errors) {
+      const [root, field] = error.path ?? [];
+      if (root !== 'me') throw new HubClientError('HUB_UNAVAILABLE', `my data: ${error.extensions?.code ?? 'error'}`);
+      // `me` itself failed (the population register answers it): nothing could be read from any register.
+      if (field === undefined) REGISTERS.forEach((register) => unavailable.add(register));
+      else {
+        const register = registerOf(String(field));
+        if (register) unavailable.add(register);
+      }
+    }
+    const person = (data?.me ?? null) as PersonData | null;
+    if (person === null) REGISTERS.forEach((register) => unavailable.add(register));
+    return { person, unavailable };
+  }
+
+  async function consents(token: string, lang: Language): Promise<ConsentItem[]> {
+    const query = `query PortalConsents($lang: String!) { me { consents { ${CONSENT_FIELDS} purpose(language: $lang) } } }`;
+    return requireNoErrors(await call(token, query, { lang }), 'consents').me.consents;
+  }
+
+  async function disclosures(token: string, page: { first: number; before?: string }): Promise<DisclosureItem[]> {
+    const query = `query PortalDisclosures($first: Int!, $before: String) { me { disclosures(first: $first, before: $before) { ${DISCLOSURE_FIELDS} } } }`;
+    return requireNoErrors(await call(token, query, { first: page.first, before: page.before ?? null }), 'disclosures').me.disclosures;
+  }
+
+  return {
+    myData,
+    consents,
+    disclosures,
+    async receipt(token, consentId) {
+      const data = requireNoErrors(await call(token, 'query PortalReceipts { me { consents { id receipt } } }'), 'receipt');
+      const consent = (data.me.consents as Array<{ id: string; receipt: string }>).find((c) => c.id === consentId);
+      return consent?.receipt || undefined;
+    },
+    async revokeConsent(token, consentId) {
+      const mutation = 'mutation PortalRevoke($id: ID!) { revokeConsent(id: $id) { id status } }';
+      return requireNoErrors(await call(token, mutation, { id: consentId }), 'revoke').revokeConsent;
+    },
+    async everything(token) {
+      const query = `query PortalExport { me { consents { ${CONSENT_FIELDS} receipt fi: purpose(language: "fi") sv: purpose(language: "sv") en: purpose(language: "en") } } }`;
+      const [data, consentData] = await Promise.all([myData(token), call(token, query)]);
+      const exported = (requireNoErrors(consentData, 'export').me.consents as any[]).map(({ fi, sv, en, ...consent }) => ({ ...consent, purpose: { fi, sv, en } }));
+      // Every page of the log, oldest last; a cursor that does not move ends the walk rather than looping.
+      const all: DisclosureItem[] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await disclosures(token, { first: EXPORT_PAGE, before });
+        all.push(...page);
+        const last = page.at(-1);
+        if (page.length < EXPORT_PAGE || last === undefined || last.cursor === before) break;
+        before = last.cursor;
+      }
+      return { person: data.person, unavailableRegisters: [...data.unavailable], consents: exported, disclosures: all };
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import { createLogger } from '../lib/logger.js';
+import { stopOnSignals } from '../lib/process.js';
+import { startPortal } from './server.js';
+
+// Entry point when the citizen portal runs as its own process.
+const logger = createLogger({ service: 'portal' });
+const portal = await startPortal(process.env, { logger });
+stopOnSignals(() => [portal], logger);

@@ -1,0 +1,64 @@
+import type { Logger } from '../lib/logger.js';
+import type { HandlerKit, HandlerOptions } from './handlerKit.js';
+import { redirect, safeReturnPath, type PortalContext } from './respond.js';
+import type { ErrorKind } from './pages/errorPage.js';
+import { SignInError, type SignInFailureCode } from './signIn.js';
+
+/** The status and page for each way a sign-in can fail. */
+const FAILURES: Readonly<Record<SignInFailureCode, [number, ErrorKind]>> = {
+  ISSUER_UNAVAILABLE: [503, 'issuerUnavailable'],
+  SIGN_IN_CANCELLED: [400, 'signInCancelled'],
+  SIGN_IN_FAILED: [400, 'signInFailed'],
+};
+
+/** `/login`, `/callback` and `/logout`: the portal as an OAuth public client of the authorization server. */
+export function createSignInHandlers(options: HandlerOptions, kit: HandlerKit) {
+  const { sessions, signIn } = options;
+  const { error, setSession, checkedForm } = kit;
+  return {
+    async login(ctx: PortalContext): Promise<void> {
+      const returnTo = safeReturnPath(ctx.url.searchParams.get('return'));
+      const signedIn = ctx.session?.signedIn;
+      if (signedIn && signedIn.expiresAt > options.now()) return redirect(ctx, returnTo);
+      if (!ctx.session) setSession(ctx, sessions.create());
+      try {
+        const { url, pending } = await signIn.start(returnTo, options.now());
+        ctx.session!.pending = pending;
+        redirect(ctx, url);
+      } catch (failure) {
+        if (!(failure instanceof SignInError)) throw failure;
+        error(ctx, 503, 'issuerUnavailable', '/login');
+      }
+    },
+
+    async callback(ctx: PortalContext, { logger }: { logger: Logger }): Promise<void> {
+      const pending = ctx.session?.pending;
+      if (!ctx.session || !pending) return error(ctx, 400, 'signInFailed', '/login');
+      ctx.session.pending = undefined; // single use
+      const callbackUrl = new URL(`/callback${ctx.url.search}`, options.publicUrl());
+      try {
+        const signedIn = await signIn.finish(callbackUrl, pending, options.now());
+        // A new session id at sign-in (session fixation); the old one is forgotten.
+        const session = sessions.rotate(ctx.session);
+        session.signedIn = signedIn;
+        setSession(ctx, session);
+        redirect(ctx, pending.returnTo);
+      } catch (failure) {
+        if (!(failure instanceof SignInError)) throw failure;
+        logger.warn({ code: failure.code, cause: (failure.cause as { code?: string } | undefined)?.code }, 'sign-in not completed');
+        const [status, kind] = FAILURES[failure.code];
+        error(ctx, status, kind, '/login');
+      }
+    },
+
+    async logout(ctx: PortalContext): Promise<void> {
+      if (!ctx.session) return redirect(ctx, '/');
+      if (!(await checkedForm(ctx))) return;
+      const idToken = ctx.session.signedIn?.idToken;
+      sessions.destroy(ctx.session.id);
+      setSession(ctx, undefined);
+      // OpenID RP-Initiated Logout 1.0: the issuer ends its own session too, then returns to the portal.
+      redirect(ctx, (await signIn.endSessionUrl(idToken)) ?? '/');
+    },
+  };
+}
