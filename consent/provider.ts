@@ -4,6 +4,10 @@ import type { JWK } from 'jose';
 import type { ConsentStore } from '../lib/consents/consentStore.js';
 import type { Logger } from '../lib/logger.js';
 import { isKnownScope, scopeCatalogue } from '../schema/scopes.js';
+import { renderErrorPage } from './views/errorPage.js';
+import { contentSecurityPolicy } from './views/html.js';
+import { renderLoggedOutPage, renderLogoutPage } from './views/logoutPage.js';
+import { negotiateLanguage, type Language } from './views/messages.js';
 import type { ConsentServerConfig } from './config.js';
 import type { Partner } from './partners.js';
 
@@ -37,6 +41,19 @@ export function citizenPortalScopes(): string[] {
  */
 export function pairwiseSubject(pairwiseKey: Buffer, clientId: string, personId: string): string {
   return `pw_${createHmac('sha256', pairwiseKey).update(`${clientId}\u0000${personId}`).digest('base64url')}`;
+}
+
+/** The language of a page oidc-provider renders itself: `?lang=`, else Accept-Language. */
+function languageOf(ctx: any): Language {
+  return negotiateLanguage(ctx.query?.lang, ctx.get('accept-language'));
+}
+
+/** Puts one of our pages on a Koa context with the pages' CSP (forms may end up at `formTargets`). */
+function sendPage(ctx: any, html: string, formTargets: string[]): void {
+  ctx.type = 'html';
+  ctx.set('content-security-policy', contentSecurityPolicy({ formAction: formTargets }));
+  ctx.set('cache-control', 'no-store');
+  ctx.body = html;
 }
 
 /** The data scopes (not `openid`/`offline_access`) of a space-separated scope string. */
@@ -123,7 +140,16 @@ export function createProvider(options: ProviderOptions): any {
         },
       },
       introspection: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      // Our own pages: oidc-provider's defaults load fonts from Google, which a national service never does.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: any, form: string) => {
+          sendPage(ctx, renderLogoutPage({ lang: languageOf(ctx), form }), [new URL(config.portalUrl).origin]);
+        },
+        postLogoutSuccessSource: async (ctx: any) => {
+          sendPage(ctx, renderLoggedOutPage({ lang: languageOf(ctx) }), []);
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => config.audience,
@@ -182,13 +208,7 @@ export function createProvider(options: ProviderOptions): any {
     },
     interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     renderError: async (ctx: any, out: { error: string; error_description?: string }) => {
-      const { renderErrorPage } = await import('./views/errorPage.js');
-      const { negotiateLanguage } = await import('./views/messages.js');
-      const { contentSecurityPolicy } = await import('./views/html.js');
-      const lang = negotiateLanguage(undefined, ctx.get('accept-language'));
-      ctx.type = 'html';
-      ctx.set('content-security-policy', contentSecurityPolicy());
-      ctx.body = renderErrorPage({ lang, code: out.error, description: out.error_description ?? out.error });
+      sendPage(ctx, renderErrorPage({ lang: languageOf(ctx), code: out.error, description: out.error_description ?? out.error }), []);
     },
     clientBasedCORS: (_ctx: unknown, origin: string) => origin === config.portalUrl,
     conformIdTokenClaims: true,
