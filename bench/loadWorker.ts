@@ -1,0 +1,135 @@
+import { createHash, createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
+import type { JWK } from 'jose';
+
+// The load generator, in its own process so that it never shares a CPU scheduler slot or an event loop with a
+// gateway or the bench's sampling: it reads one job per line (JSON) on stdin, runs autocannon, and prints one result
+// per line (JSON) on stdout. Latency percentiles are computed here from every 2xx response's own time in fractional
+// milliseconds: autocannon's histogram keeps whole milliseconds, too coarse for a direct subgraph call.
+
+/** A load run: POST `body` to `url` with `headers`, `connections` at once, for `seconds`. */
+export interface LoadJob {
+  readonly id: number;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly connections: number;
+  readonly seconds: number;
+  /** The body every response must have (checked once before measuring); a different one counts as a mismatch. */
+  readonly expectBody?: string;
+  /** Partner runs: sign a fresh DPoP proof (RFC 9449) for every request with this key. */
+  readonly dpop?: { readonly privateJwk: JWK; readonly accessToken: string; readonly htu: string };
+}
+
+/** What a load run measured. */
+export interface LoadResult {
+  readonly id: number;
+  readonly seconds: number;
+  /** 2xx responses. */
+  readonly ok: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly mismatches: number;
+  readonly rps: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly mean_ms: number;
+  readonly statusCodes: Record<string, number>;
+  readonly error?: string;
+}
+
+/**
+ * Makes DPoP proofs synchronously, as autocannon's `setupRequest` must: ES256 over the JWS signing input with
+ * node:crypto, the signature in IEEE P1363 form (r || s) as JWS requires (RFC 7518 §3.4), the claims of
+ * lib/tokens/dpopProof.ts (htm, htu, ath, a unique jti, iat).
+ */
+function dpopProofMaker(privateJwk: JWK, accessToken: string, htu: string): () => string {
+  const key: KeyObject = createPrivateKey({ key: privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+  const { d: _private, ...publicJwk } = privateJwk;
+  const jwk = { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y };
+  const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'dpop+jwt', jwk })).toString('base64url');
+  const ath = createHash('sha256').update(accessToken, 'ascii').digest('base64url');
+  return () => {
+    const payload = Buffer.from(JSON.stringify({ htm: 'POST', htu, ath, jti: randomUUID(), iat: Math.floor(Date.now() / 1000) })).toString('base64url');
+    const input = `${header}.${payload}`;
+    const signature = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+    return `${input}.${signature}`;
+  };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+/** Runs one job. */
+function runLoad(job: LoadJob): Promise<LoadResult> {
+  const url = new URL(job.url);
+  const request: AutocannonRequest = { method: 'POST', path: url.pathname, headers: { 'content-type': 'application/json', ...job.headers }, body: job.body };
+  if (job.dpop) {
+    const proof = dpopProofMaker(job.dpop.privateJwk, job.dpop.accessToken, job.dpop.htu);
+    request.setupRequest = (built) => ({ ...built, headers: { ...built.headers, dpop: proof() } });
+  }
+  let latencies = new Float64Array(1 << 16);
+  let count = 0;
+  const statusCodes: Record<string, number> = {};
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const instance = autocannon(
+      { url: `${url.origin}${url.pathname}`, connections: job.connections, pipelining: 1, duration: job.seconds, timeout: 10, requests: [request], ...(job.expectBody !== undefined ? { verifyBody: (body: string) => body === job.expectBody } : {}) },
+      (error: Error | null, result: AutocannonResult) => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        if (error) {
+          resolve({ id: job.id, seconds, ok: 0, non2xx: 0, errors: 1, timeouts: 0, mismatches: 0, rps: 0, p50_ms: NaN, p99_ms: NaN, mean_ms: NaN, statusCodes, error: error.message });
+          return;
+        }
+        const sorted = latencies.slice(0, count).sort();
+        let sum = 0;
+        for (const value of sorted) sum += value;
+        resolve({
+          id: job.id,
+          // autocannon's own measured duration: from the first connection to the stop.
+          seconds: result.duration,
+          ok: count,
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          mismatches: result.mismatches,
+          rps: count / result.duration,
+          p50_ms: percentile(sorted, 50),
+          p99_ms: percentile(sorted, 99),
+          mean_ms: count > 0 ? sum / count : NaN,
+          statusCodes,
+        });
+      },
+    );
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+      if (statusCode < 200 || statusCode > 299) return;
+      if (count === latencies.length) {
+        const grown = new Float64Array(latencies.length * 2);
+        grown.set(latencies);
+        latencies = grown;
+      }
+      latencies[count++] = responseTime;
+    });
+  });
+}
+
+// One job per stdin line, one result per stdout line, in order; the runner imports this file's types only.
+const lines = createInterface({ input: process.stdin });
+let queue = Promise.resolve();
+lines.on('line', (line) => {
+  if (!line.trim()) return;
+  queue = queue.then(async () => {
+    const job = JSON.parse(line) as LoadJob;
+    const result = await runLoad(job).catch((error: Error): LoadResult => ({
+      id: job.id, seconds: 0, ok: 0, non2xx: 0, errors: 1, timeouts: 0, mismatches: 0, rps: 0, p50_ms: NaN, p99_ms: NaN, mean_ms: NaN, statusCodes: {}, error: error.message,
+    }));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  });
+});
+lines.on('close', () => void queue.then(() => process.exit(0)));

@@ -1,0 +1,249 @@
+import type { WorkloadName } from './workloads.js';
+
+/** Who answered: the hub's gateway, one of the peers, or a register subgraph called directly. */
+export type GatewayName = 'hub' | 'apollo-gateway' | 'hive-gateway' | 'direct';
+
+/** The gateways in the order tables and charts show them. */
+export const GATEWAYS: readonly GatewayName[] = ['hub', 'apollo-gateway', 'hive-gateway', 'direct'];
+
+/** One measured cell: one gateway, one workload, one round. The first nine fields are the issue's schema. */
+export interface Run {
+  gateway: GatewayName;
+  workload: WorkloadName;
+  persons: number;
+  round: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  /** CPU of the gateway's process (for `direct`: of the subgraphs' process); 100 = one core. */
+  cpu_percent: number;
+  /** Peak resident memory of that process during the measured window, MiB. */
+  rss_mb: number;
+  /** `compare`: the four side by side on SQLite; `scale`: the hub's dashboard on PostgreSQL of each size. */
+  part: 'compare' | 'scale';
+  database: 'sqlite' | 'postgres';
+  /** Direct runs only: which register was called. */
+  subgraph?: string;
+  mean_ms: number;
+  /** 2xx responses in the measured window, and everything that went wrong (all must be 0 for a valid run). */
+  requests: number;
+  non2xx: number;
+  errors: number;
+  /** Responses whose body differed from the one checked before measuring (a register failing under load, say). */
+  mismatches: number;
+  seconds: number;
+  /** CPU of the process hosting the four subgraphs during the window. */
+  subgraphs_cpu_percent: number;
+  /** CPU of the load generator's process during the window (near 100 means it, not the gateway, was the limit). */
+  loadgen_cpu_percent: number;
+  /**
+   * CPU the rest of the machine used during the window (every process but the gateway, the subgraphs and the load
+   * generator; 100 = one core): what other work competed with the measurement.
+   */
+  other_cpu_percent: number;
+}
+
+/** What results/latest.json holds. */
+export interface BenchResults {
+  machine: Record<string, unknown>;
+  settings: Record<string, unknown>;
+  runs: Run[];
+  scale: { skipped: boolean; reason?: string; database?: string; persons?: number[]; databases?: unknown[] };
+  summary: { medians: Median[]; ratios: Ratio[]; targets: Target[] };
+}
+
+/** Medians over rounds of one gateway × workload (× subgraph × persons). */
+export interface Median {
+  part: Run['part'];
+  gateway: GatewayName;
+  workload: WorkloadName;
+  subgraph?: string;
+  persons: number;
+  rounds: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  cpu_percent: number;
+  rss_mb: number;
+  /** CPU the subgraphs' process and the rest of the machine used meanwhile (see {@link Run}). */
+  subgraphs_cpu_percent: number;
+  other_cpu_percent: number;
+}
+
+/** hub / peer for one workload and metric. */
+export interface Ratio {
+  workload: WorkloadName;
+  peer: GatewayName;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  cpu_percent: number;
+  rss_mb: number;
+}
+
+/** A target of the issue, and whether this run met it (`null`: not measured in this run). */
+export interface Target {
+  id: string;
+  description: string;
+  measured: string;
+  met: boolean | null;
+}
+
+/** The median of some numbers (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Medians over rounds of every measured combination. */
+export function medians(runs: readonly Run[]): Median[] {
+  const groups = new Map<string, Run[]>();
+  for (const run of runs) {
+    const key = [run.part, run.gateway, run.workload, run.subgraph ?? '', run.persons].join('|');
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0]!;
+    const of = (metric: 'rps' | 'p50_ms' | 'p99_ms' | 'cpu_percent' | 'rss_mb' | 'subgraphs_cpu_percent' | 'other_cpu_percent') => median(group.map((run) => run[metric]));
+    return {
+      part: first.part,
+      gateway: first.gateway,
+      workload: first.workload,
+      ...(first.subgraph ? { subgraph: first.subgraph } : {}),
+      persons: first.persons,
+      rounds: group.length,
+      rps: of('rps'),
+      p50_ms: of('p50_ms'),
+      p99_ms: of('p99_ms'),
+      cpu_percent: of('cpu_percent'),
+      rss_mb: of('rss_mb'),
+      subgraphs_cpu_percent: of('subgraphs_cpu_percent'),
+      other_cpu_percent: of('other_cpu_percent'),
+    };
+  });
+}
+
+function find(rows: readonly Median[], gateway: GatewayName, workload: WorkloadName, part: Run['part'] = 'compare'): Median | undefined {
+  return rows.find((row) => row.part === part && row.gateway === gateway && row.workload === workload && !row.subgraph);
+}
+
+/** The slowest register called directly for a workload (highest p50): the floor of that workload's latency. */
+export function slowestDirect(rows: readonly Median[], workload: WorkloadName): Median | undefined {
+  return rows
+    .filter((row) => row.part === 'compare' && row.gateway === 'direct' && row.workload === workload)
+    .sort((a, b) => b.p50_ms - a.p50_ms)[0];
+}
+
+/** hub / peer of every metric, per workload. */
+export function ratios(rows: readonly Median[], workloads: readonly WorkloadName[]): Ratio[] {
+  const out: Ratio[] = [];
+  for (const workload of workloads) {
+    const hub = find(rows, 'hub', workload);
+    if (!hub) continue;
+    for (const peer of ['apollo-gateway', 'hive-gateway'] as const) {
+      const other = find(rows, peer, workload);
+      if (!other) continue;
+      out.push({
+        workload,
+        peer,
+        rps: hub.rps / other.rps,
+        p50_ms: hub.p50_ms / other.p50_ms,
+        p99_ms: hub.p99_ms / other.p99_ms,
+        cpu_percent: hub.cpu_percent / other.cpu_percent,
+        rss_mb: hub.rss_mb / other.rss_mb,
+      });
+    }
+  }
+  return out;
+}
+
+/** The issue's targets, judged on the medians of this run. */
+export function targets(rows: readonly Median[], scalePersons: readonly number[]): Target[] {
+  const out: Target[] = [];
+  for (const workload of ['dashboard', 'partner'] as const) {
+    for (const peer of ['hive-gateway', 'apollo-gateway'] as const) {
+      const hub = find(rows, 'hub', workload);
+      const other = find(rows, peer, workload);
+      out.push({
+        id: `rps-${workload}-vs-${peer}`,
+        description: `hub rps on ${workload} >= ${peer} rps`,
+        measured: hub && other ? `${fmt(hub.rps, 0)} vs ${fmt(other.rps, 0)} req/s (${fmt(hub.rps / other.rps, 2)}x)` : 'not measured',
+        met: hub && other ? hub.rps >= other.rps : null,
+      });
+    }
+  }
+  const hub = find(rows, 'hub', 'dashboard');
+  const floor = slowestDirect(rows, 'dashboard');
+  out.push({
+    id: 'p50-dashboard-vs-direct',
+    description: 'hub p50 on dashboard <= 2x the slowest direct subgraph call p50',
+    measured: hub && floor ? `${fmt(hub.p50_ms, 2)} ms vs ${fmt(floor.p50_ms, 2)} ms (${floor.subgraph}) = ${fmt(hub.p50_ms / floor.p50_ms, 2)}x` : 'not measured',
+    met: hub && floor ? hub.p50_ms <= 2 * floor.p50_ms : null,
+  });
+  const smallest = scalePersons.length > 0 ? Math.min(...scalePersons) : undefined;
+  const largest = scalePersons.length > 0 ? Math.max(...scalePersons) : undefined;
+  const small = rows.find((row) => row.part === 'scale' && row.persons === smallest);
+  const large = rows.find((row) => row.part === 'scale' && row.persons === largest);
+  out.push({
+    id: 'p50-dashboard-scale',
+    description: 'hub p50 on dashboard at 1,000,000 persons <= 1.2x that at 1,000 (PostgreSQL)',
+    measured: small && large && small !== large
+      ? `${fmt(large.p50_ms, 2)} ms at ${large.persons.toLocaleString('en')} vs ${fmt(small.p50_ms, 2)} ms at ${small.persons.toLocaleString('en')} = ${fmt(large.p50_ms / small.p50_ms, 2)}x`
+      : 'not measured (scale part skipped)',
+    met: small && large && small !== large ? large.p50_ms <= 1.2 * small.p50_ms : null,
+  });
+  return out;
+}
+
+export function fmt(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The printed report: medians, ratios, the scale part, the targets. */
+export function formatReport(results: BenchResults, workloads: readonly WorkloadName[]): string {
+  const rows = results.summary.medians;
+  const out: string[] = [];
+  const compare = rows
+    .filter((row) => row.part === 'compare')
+    .sort((a, b) => workloads.indexOf(a.workload) - workloads.indexOf(b.workload) || GATEWAYS.indexOf(a.gateway) - GATEWAYS.indexOf(b.gateway) || (a.subgraph ?? '').localeCompare(b.subgraph ?? ''));
+  out.push(`Side by side (SQLite, ${compare[0]?.persons.toLocaleString('en') ?? '?'} persons; median of ${compare[0]?.rounds ?? 0} round(s); cpu/rss: the gateway's process, for direct the subgraphs' process; 100% = one core; others: the rest of the machine)`);
+  out.push(table(
+    ['workload', 'gateway', 'subgraph', 'req/s', 'p50 ms', 'p99 ms', 'cpu %', 'rss MB', 'subgraphs cpu %', 'others cpu %'],
+    compare.map((row) => [row.workload, row.gateway, row.subgraph ?? '', fmt(row.rps, 0), fmt(row.p50_ms, 2), fmt(row.p99_ms, 2), fmt(row.cpu_percent, 0), fmt(row.rss_mb, 0), row.gateway === 'direct' ? '' : fmt(row.subgraphs_cpu_percent, 0), fmt(row.other_cpu_percent, 0)]),
+  ));
+  out.push('', 'Ratios hub / peer (req/s above 1 and latency below 1 favour the hub)');
+  out.push(table(
+    ['workload', 'peer', '', 'req/s', 'p50', 'p99', 'cpu', 'rss'],
+    results.summary.ratios.map((r) => [r.workload, r.peer, '', fmt(r.rps, 2), fmt(r.p50_ms, 2), fmt(r.p99_ms, 2), fmt(r.cpu_percent, 2), fmt(r.rss_mb, 2)]),
+  ));
+  const scale = rows.filter((row) => row.part === 'scale').sort((a, b) => a.persons - b.persons);
+  out.push('');
+  if (results.scale.skipped) {
+    out.push(`Scale: skipped (${results.scale.reason ?? 'no reason given'})`);
+  } else {
+    out.push('Scale: the hub on the dashboard workload, PostgreSQL');
+    out.push(table(
+      ['persons', 'gateway', 'workload', 'req/s', 'p50 ms', 'p99 ms', 'cpu %', 'rss MB', 'subgraphs cpu %', 'others cpu %'],
+      scale.map((row) => [row.persons.toLocaleString('en'), row.gateway, row.workload, fmt(row.rps, 0), fmt(row.p50_ms, 2), fmt(row.p99_ms, 2), fmt(row.cpu_percent, 0), fmt(row.rss_mb, 0), fmt(row.subgraphs_cpu_percent, 0), fmt(row.other_cpu_percent, 0)]),
+    ));
+  }
+  out.push('', 'Targets');
+  for (const target of results.summary.targets) {
+    const verdict = target.met === null ? 'NOT MEASURED' : target.met ? 'met' : 'NOT MET';
+    out.push(`  [${verdict}] ${target.description}: ${target.measured}`);
+  }
+  const invalid = results.runs.filter((run) => run.non2xx + run.errors + run.mismatches > 0);
+  if (invalid.length > 0) {
+    out.push('', `Warning: ${invalid.length} run(s) had failed requests (non-2xx, errors or changed bodies):`);
+    for (const run of invalid) out.push(`  round ${run.round} ${run.gateway} ${run.workload}${run.subgraph ? ` ${run.subgraph}` : ''} ${run.persons}: non2xx ${run.non2xx}, errors ${run.errors}, mismatches ${run.mismatches}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,518 @@
+/**
+ * `npm run bench [-- --quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--out DIR] [--reseed]
+ * [--skip-scale] [--scale-persons 1000,100000,1000000] [--keep]`: the hub's gateway side by side with a bare
+ * @apollo/gateway, Hive Gateway and the registers called directly, then the hub at 1,000 to 1,000,000 persons on
+ * PostgreSQL. See bench/README.md. Exit codes: 0 done (whether the targets were met or not), 1 failed, 2 bad arguments.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { DEV_PARTNER_KEY_FILES } from '../consent/partners.js';
+import { REGISTERS, type Register } from '../lib/config.js';
+import { loadSigningKey, type SigningKey } from '../lib/keys.js';
+import { personIdFor } from '../lib/personId.js';
+import { createDpopProof } from '../lib/tokens/dpopProof.js';
+import { INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
+import { renderChart } from './chart.js';
+import type { LoadJob, LoadResult } from './loadWorker.js';
+import {
+  answersGraphQL, freePorts, readyz, ROOT, running, startService, startUsageWindow, stopAll, type ChildService,
+} from './processes.js';
+import { formatReport, medians, ratios, targets, type BenchResults, type GatewayName, type Run } from './report.js';
+import { ensureScaleDatabase, postgresAvailable, readAdminUrl, seedIdentity, type ScaleDatabase } from './scaleDatabases.js';
+import {
+  BENCH_PERSONA, credentialHeader, gatewayBody, mintCredentials, PARTNER_CLIENT_ID, PARTNER_SCOPES, readSupergraphs,
+  subgraphBody, subgraphRequests, WORKLOADS, type SubgraphRequest, type Workload,
+} from './workloads.js';
+
+const USAGE = 'usage: npm run bench [-- --quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--out DIR] [--reseed] [--skip-scale] [--scale-persons 1000,100000,1000000] [--keep]';
+/** Persons in the SQLite registers of the side-by-side part (dev mode seeds them on first start). */
+const COMPARE_PERSONS = 1000;
+/** The seed of every register's synthetic data (the dev seed's, lib/subgraph/devSeed.ts). */
+const SEED = 'hub';
+/**
+ * A fixed dev-only pseudonym key, so the person ids in a reused PostgreSQL database match the tokens of a later
+ * run (each run has a fresh hub home, and would otherwise generate a new key).
+ */
+const BENCH_PSEUDONYM_KEY = createHash('sha256').update('personal-data-hub bench pseudonym key (dev only)').digest();
+/** The registers refuse internal credentials older than 120 s: a cell (warm-up + measurement) must fit well inside. */
+const MAX_CELL_SECONDS = 100;
+
+interface Settings {
+  mode: 'quick' | 'full';
+  rounds: number;
+  durationSeconds: number;
+  /** Warm-up before each cell of the first round; later rounds need less, the processes being warm by then. */
+  warmupSeconds: number;
+  laterWarmupSeconds: number;
+  connections: number;
+  outDir: string;
+  outName: 'quick' | 'latest';
+  scalePersons: number[];
+  skipScale: string | null;
+  reseed: boolean;
+  keep: boolean;
+}
+
+class UsageError extends Error {}
+
+function positive(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+function readSettings(argv: string[]): Settings {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        quick: { type: 'boolean' }, rounds: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' },
+        connections: { type: 'string' }, out: { type: 'string' }, reseed: { type: 'boolean' }, 'skip-scale': { type: 'boolean' },
+        'scale-persons': { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) throw new UsageError('');
+  const quick = values.quick === true;
+  const rounds = Math.round(positive(values.rounds, 'rounds', quick ? 1 : 3));
+  const durationSeconds = positive(values.duration, 'duration', quick ? 3 : 8);
+  const warmupSeconds = positive(values.warmup, 'warmup', quick ? 1 : 3);
+  if (durationSeconds + warmupSeconds > MAX_CELL_SECONDS) throw new UsageError(`--duration plus --warmup must stay under ${MAX_CELL_SECONDS} s (internal credentials live 120 s)`);
+  const scalePersons = (values['scale-persons'] ?? '1000,100000,1000000').split(',').map((item) => Number(item.trim()));
+  if (scalePersons.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new UsageError('--scale-persons must be a comma-separated list of whole numbers');
+  const skipScale = quick ? 'quick mode: SQLite only; the PostgreSQL points at 1,000 to 1,000,000 persons take a full run' : values['skip-scale'] ? '--skip-scale' : null;
+  return {
+    mode: quick ? 'quick' : 'full',
+    rounds,
+    durationSeconds,
+    warmupSeconds,
+    laterWarmupSeconds: Math.min(1, warmupSeconds),
+    connections: Math.round(positive(values.connections, 'connections', 10)),
+    outDir: resolve(values.out ?? join(ROOT, 'bench', 'results')),
+    outName: quick ? 'quick' : 'latest',
+    scalePersons: [...new Set(scalePersons)].sort((a, b) => a - b),
+    skipScale,
+    reseed: values.reseed === true,
+    keep: values.keep === true,
+  };
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+
+/** Variables of the caller's environment that would point a child at something else than the bench's own services. */
+const FOREIGN = /^(DATABASE_URL|[A-Z]+_DATABASE_URL|(POPULATION|TAX|VEHICLES|EDUCATION|CONSENT|ISSUER|PORTAL)_URL|(GATEWAY|POPULATION|TAX|VEHICLES|EDUCATION|AUTH|PORTAL|PARTNER)_PORT|HUB_[A-Z_]+|GATEWAY_[A-Z_]+|LOG_LEVEL|PARTNERS_FILE|UPSTREAM_[A-Z_]+|ACCESS_TOKEN_ALGORITHMS|SUBGRAPH_TIMEOUT_MS|NODE_ENV)$/;
+
+function baseEnv(home: string): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([key]) => !FOREIGN.test(key)));
+  return {
+    ...env,
+    // What a deployment sets: graphql-js, for one, skips its development-only checks in production.
+    NODE_ENV: 'production',
+    APOLLO_TELEMETRY_DISABLED: '1',
+    HUB_MODE: 'dev',
+    HUB_HOME: home,
+    HUB_PSEUDONYM_KEY: BENCH_PSEUDONYM_KEY.toString('base64url'),
+    HUB_SEED_PERSONS: String(COMPARE_PERSONS),
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  };
+}
+
+/** The four register ports of one subgraphs process. */
+type RegisterPorts = Record<Register, number>;
+
+function registerEnv(ports: RegisterPorts): Record<string, string> {
+  return { POPULATION_PORT: String(ports.population), TAX_PORT: String(ports.tax), VEHICLES_PORT: String(ports.vehicles), EDUCATION_PORT: String(ports.education) };
+}
+
+function registerUrls(ports: RegisterPorts): Record<Register, string> {
+  return Object.fromEntries(REGISTERS.map((r) => [r, `http://127.0.0.1:${ports[r]}/graphql`])) as Record<Register, string>;
+}
+
+function startSubgraphs(name: string, env: Record<string, string | undefined>, ports: RegisterPorts, logDir: string): Promise<ChildService> {
+  return startService({
+    name,
+    script: 'bench/subgraphs.ts',
+    env: { ...env, ...registerEnv(ports) },
+    port: ports.population,
+    logDir,
+    // A fresh SQLite home seeds itself first; a cold start on a loaded machine takes a while.
+    timeoutMs: 240_000,
+    ready: async () => (await Promise.all(REGISTERS.map((r) => readyz(ports[r]).catch(() => false)))).every(Boolean),
+  });
+}
+
+/** `npm run token` (scripts/token.ts), run directly with node so no npm banner gets in the way. */
+function token(env: Record<string, string | undefined>, args: string[]): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.once('exit', (code) => {
+      const lines = out.split('\n').filter(Boolean);
+      if (code === 0 && lines.length === 1) resolvePromise(lines[0]!);
+      else reject(new Error(`scripts/token.ts ${args.join(' ')} exited ${String(code)}: ${err.trim()}`));
+    });
+  });
+}
+
+/** The load generator's process: one job at a time over stdin/stdout. */
+class LoadGenerator {
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #waiting: { resolve: (result: LoadResult) => void; reject: (error: Error) => void }[] = [];
+  #nextId = 1;
+
+  constructor(logDir: string) {
+    this.#child = spawn(process.execPath, ['--import', 'tsx', 'bench/loadWorker.ts'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } });
+    let errors = '';
+    this.#child.stderr.on('data', (chunk) => (errors += String(chunk)));
+    this.#child.once('exit', (code) => {
+      if (errors) {
+        try {
+          writeFileSync(join(logDir, 'loadWorker.log'), errors);
+        } catch {
+          // the hub home is already gone: the run is over
+        }
+      }
+      for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error(`the load generator exited (${String(code)}): ${errors.slice(-2000)}`));
+    });
+    createInterface({ input: this.#child.stdout }).on('line', (line) => this.#waiting.shift()?.resolve(JSON.parse(line) as LoadResult));
+  }
+
+  get pid(): number {
+    return this.#child.pid!;
+  }
+
+  run(job: Omit<LoadJob, 'id'>): Promise<LoadResult> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      this.#child.stdin.write(`${JSON.stringify({ ...job, id: this.#nextId++ })}\n`);
+    });
+  }
+
+  stop(): void {
+    this.#child.stdin.end();
+  }
+}
+
+/** What one cell sends, and to whom. */
+interface Cell {
+  readonly part: Run['part'];
+  readonly gateway: GatewayName;
+  readonly workload: Workload;
+  readonly subgraph?: Register;
+  readonly persons: number;
+  readonly database: Run['database'];
+  /** The process whose CPU and memory the cell reports. */
+  readonly service: ChildService;
+  /** The subgraphs process that serves this cell. */
+  readonly subgraphs: ChildService;
+  readonly url: string;
+  /** Headers and body, given freshly minted credentials for the registers. */
+  request(credentials: Record<Register, string>): { headers: Record<string, string>; body: string };
+  readonly dpop?: { privateJwk: JWK; accessToken: string; htu: string };
+  expectBody?: string;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+async function main(): Promise<number> {
+  let settings: Settings;
+  try {
+    settings = readSettings(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message ? `bench: ${error.message}\n` : ''}${USAGE}\n`);
+    return error.message ? 2 : 0;
+  }
+  const started = Date.now();
+  const phases: Record<string, number> = {};
+  const machine = {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    os: `${osType()} ${release()}`,
+    arch: process.arch,
+    memory_mb: Math.round(totalmem() / 2 ** 20),
+    loadavg_start: loadavg().map((n) => Math.round(n * 100) / 100),
+    date: new Date().toISOString(),
+    mode: settings.mode,
+  };
+  const home = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+  const logDir = join(home, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  let failed = true;
+  const onSignal = () => {
+    void stopAll().then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let load: LoadGenerator | undefined;
+  try {
+    const env = baseEnv(home);
+    log(`bench: ${settings.mode} mode, ${settings.rounds} round(s), ${settings.durationSeconds} s per cell after ${settings.warmupSeconds} s warm-up (${settings.laterWarmupSeconds} s after round 1), ${settings.connections} connections; hub home ${home}`);
+
+    // 1. The PostgreSQL databases of the scale part, before anything runs: seeding must not disturb a measurement.
+    let phase = Date.now();
+    const scaleDatabases: ScaleDatabase[] = [];
+    let scaleSkipped = settings.skipScale;
+    if (!scaleSkipped) {
+      const adminUrl = readAdminUrl(process.env);
+      const unavailable = await postgresAvailable(adminUrl);
+      if (unavailable) {
+        scaleSkipped = `PostgreSQL at ${new URL(adminUrl).host} did not answer (${unavailable}); set BENCH_DATABASE_URL`;
+        log(`bench: scale part skipped: ${scaleSkipped}`);
+      } else {
+        for (const persons of settings.scalePersons) {
+          scaleDatabases.push(await ensureScaleDatabase({ adminUrl, identity: seedIdentity(persons, SEED, BENCH_PSEUDONYM_KEY), env, reseed: settings.reseed, log }));
+        }
+      }
+    }
+    phases.scale_databases_s = (Date.now() - phase) / 1000;
+
+    // 2. Every service in its own process: subgraphs (once), the hub (authorization server + gateway), the peers.
+    phase = Date.now();
+    const internalKey: SigningKey = await loadSigningKey({ env, variable: INTERNAL_KEY_SOURCE.variable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
+    const ports = await freePorts(8 + scaleDatabases.length * 5);
+    const take = (): number => ports.shift()!;
+    const takeRegisters = (): RegisterPorts => ({ population: take(), tax: take(), vehicles: take(), education: take() });
+    const mainPorts = takeRegisters();
+    const authPort = take();
+    const hubPort = take();
+    const apolloPort = take();
+    const hivePort = take();
+    const hubUrl = `http://127.0.0.1:${hubPort}/graphql`;
+    Object.assign(env, registerEnv(mainPorts), { AUTH_PORT: String(authPort), GATEWAY_PORT: String(hubPort), GATEWAY_AUDIENCE: hubUrl });
+    const peerEnv = (port: number, urls: Record<Register, string>) => ({ ...env, BENCH_PORT: String(port), BENCH_SUBGRAPH_URLS: JSON.stringify(urls) });
+    const scalePorts = scaleDatabases.map(() => ({ registers: takeRegisters(), gateway: take() }));
+    const [subgraphs, , apollo, hive, ...scaleSubgraphs] = await Promise.all([
+      startSubgraphs('subgraphs', env, mainPorts, logDir),
+      startService({ name: 'auth', script: 'consent/main.ts', env, port: authPort, logDir, ready: readyz }),
+      startService({ name: 'apollo-gateway', script: 'bench/peers/apolloGateway.ts', env: peerEnv(apolloPort, registerUrls(mainPorts)), port: apolloPort, logDir, ready: answersGraphQL }),
+      startService({ name: 'hive-gateway', script: 'bench/peers/hiveGateway.ts', env: peerEnv(hivePort, registerUrls(mainPorts)), port: hivePort, logDir, ready: answersGraphQL }),
+      ...scaleDatabases.map((db, i) => startSubgraphs(`subgraphs-${db.persons}`, { ...env, DATABASE_URL: db.url }, scalePorts[i]!.registers, logDir)),
+    ]);
+    const hub = await startService({ name: 'hub-gateway', script: 'gateway/main.ts', env, port: hubPort, logDir, ready: readyz });
+    // One hub gateway per database size, sharing the authorization server, keys and consent database of the main one.
+    const scaleHubs = await Promise.all(scaleDatabases.map((db, i) => {
+      const urls = registerUrls(scalePorts[i]!.registers);
+      return startService({
+        name: `hub-gateway-${db.persons}`,
+        script: 'gateway/main.ts',
+        env: { ...env, GATEWAY_PORT: String(scalePorts[i]!.gateway), POPULATION_URL: urls.population, TAX_URL: urls.tax, VEHICLES_URL: urls.vehicles, EDUCATION_URL: urls.education },
+        port: scalePorts[i]!.gateway,
+        logDir,
+        ready: readyz,
+      });
+    }));
+    phases.start_services_s = (Date.now() - phase) / 1000;
+    log(`bench: ${running.size} services ready in ${seconds(phase)} s`);
+
+    // 3. Tokens as `npm run token` prints them, valid for the whole run; the partner's records a consent first.
+    phase = Date.now();
+    const ttl = String(Math.min(86_400, 1800 + Math.ceil(estimateSeconds(settings, scaleDatabases.length) * 2)));
+    const [citizenToken, partnerToken] = await Promise.all([
+      token(env, ['--persona', BENCH_PERSONA, '--ttl', ttl]),
+      token(env, ['--persona', BENCH_PERSONA, '--client', PARTNER_CLIENT_ID, '--scope', PARTNER_SCOPES.join(' '), '--ttl', ttl]),
+    ]);
+    const partnerJwk = JSON.parse(readFileSync(DEV_PARTNER_KEY_FILES[PARTNER_CLIENT_ID]!, 'utf8')) as JWK;
+    const personId = personIdFor(BENCH_PERSONA, BENCH_PSEUDONYM_KEY);
+    const loadable = readSupergraphs().loadable;
+
+    // 4. The cells.
+    const hubCell = (service: ChildService, subgraphsService: ChildService, workload: Workload, part: Run['part'], persons: number, database: Run['database']): Cell => {
+      const url = `http://127.0.0.1:${service.port}/graphql`;
+      const partner = workload.caller === 'partner';
+      return {
+        part, gateway: 'hub', workload, persons, database, service, subgraphs: subgraphsService, url,
+        request: () => ({ headers: { authorization: partner ? `DPoP ${partnerToken}` : `Bearer ${citizenToken}` }, body: gatewayBody(workload) }),
+        ...(partner ? { dpop: { privateJwk: partnerJwk, accessToken: partnerToken, htu: url } } : {}),
+      };
+    };
+    const peerCell = (gateway: 'apollo-gateway' | 'hive-gateway', service: ChildService, workload: Workload): Cell => ({
+      part: 'compare', gateway, workload, persons: COMPARE_PERSONS, database: 'sqlite', service, subgraphs, url: `http://127.0.0.1:${service.port}/graphql`,
+      request: (credentials) => ({ headers: Object.fromEntries(REGISTERS.map((r) => [credentialHeader(r), credentials[r]])), body: gatewayBody(workload) }),
+    });
+    const directCell = (workload: Workload, call: SubgraphRequest): Cell => ({
+      part: 'compare', gateway: 'direct', workload, subgraph: call.subgraph, persons: COMPARE_PERSONS, database: 'sqlite', service: subgraphs, subgraphs,
+      url: registerUrls(mainPorts)[call.subgraph],
+      request: (credentials) => ({ headers: { authorization: `Bearer ${credentials[call.subgraph]}` }, body: subgraphBody(call) }),
+    });
+    const compareCells = new Map<string, Cell[]>();
+    for (const workload of WORKLOADS) {
+      compareCells.set(workload.name, [
+        hubCell(hub, subgraphs, workload, 'compare', COMPARE_PERSONS, 'sqlite'),
+        peerCell('apollo-gateway', apollo, workload),
+        peerCell('hive-gateway', hive, workload),
+        ...subgraphRequests(workload, personId, loadable).map((call) => directCell(workload, call)),
+      ]);
+    }
+    const dashboard = WORKLOADS.find((w) => w.name === 'dashboard')!;
+    const scaleCells = scaleDatabases.map((db, i) => hubCell(scaleHubs[i]!, scaleSubgraphs[i]!, dashboard, 'scale', db.persons, 'postgres'));
+
+    // 5. Before measuring: every gateway answers every workload with the same data, and each answer is stable
+    //    (it becomes the body every response under load must have).
+    const partnerKey = (await importJWK(partnerJwk, 'ES256')) as CryptoKey;
+    const { d: _private, ...partnerPublicJwk } = partnerJwk;
+    const once = async (cell: Cell): Promise<string> => {
+      const { headers, body } = cell.request(await mintCredentials(internalKey, cell.workload, personId));
+      if (cell.dpop) headers.dpop = await createDpopProof(partnerKey, partnerPublicJwk, 'ES256', { htm: 'POST', htu: cell.url, accessToken: cell.dpop.accessToken });
+      const response = await fetch(cell.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`${label(cell)} answered ${response.status}: ${text.slice(0, 500)}`);
+      return text;
+    };
+    for (const cell of [...[...compareCells.values()].flat(), ...scaleCells]) {
+      const [first, second] = [await once(cell), await once(cell)];
+      const parsed = JSON.parse(first) as { data?: unknown; errors?: unknown };
+      if (parsed.errors || !parsed.data) throw new Error(`${label(cell)} answered with errors: ${first.slice(0, 800)}`);
+      if (first === second) cell.expectBody = first;
+      else log(`bench: ${label(cell)} answers differently each time; its bodies are not checked under load`);
+    }
+    for (const workload of WORKLOADS) {
+      const cells = compareCells.get(workload.name)!.filter((cell) => cell.gateway !== 'direct');
+      const data = await Promise.all(cells.map(async (cell) => canonical((JSON.parse(cell.expectBody ?? (await once(cell))) as { data: unknown }).data)));
+      cells.forEach((cell, i) => {
+        if (data[i] !== data[0]) throw new Error(`${label(cell)} answers ${workload.name} with other data than the hub:\n  hub: ${data[0]!.slice(0, 600)}\n  ${cell.gateway}: ${data[i]!.slice(0, 600)}`);
+      });
+    }
+    for (const cell of scaleCells) {
+      const me = (JSON.parse(cell.expectBody ?? (await once(cell))) as { data: { me: { personalIdentityCode: string } } }).data.me;
+      if (me.personalIdentityCode !== BENCH_PERSONA) throw new Error(`${label(cell)} answered for someone else`);
+    }
+    phases.check_s = (Date.now() - phase) / 1000;
+    log(`bench: every gateway answers every workload with the same data (checked in ${seconds(phase)} s)`);
+
+    // 6. Measure: rounds, and in each round every workload on every gateway in turn (the order rotating each round
+    //    so no gateway always runs first), then the registers directly, then the scale points.
+    phase = Date.now();
+    load = new LoadGenerator(logDir);
+    const runs: Run[] = [];
+    const plan: { round: number; cell: Cell }[] = [];
+    for (let round = 1; round <= settings.rounds; round += 1) {
+      for (const workload of WORKLOADS) {
+        const cells = compareCells.get(workload.name)!;
+        const gateways = rotate(cells.filter((c) => c.gateway !== 'direct'), round - 1);
+        for (const cell of [...gateways, ...cells.filter((c) => c.gateway === 'direct')]) plan.push({ round, cell });
+      }
+      for (const cell of rotate(scaleCells, round - 1)) plan.push({ round, cell });
+    }
+    log(`bench: ${plan.length} cells, about ${Math.round(estimateSeconds(settings, scaleCells.length))} s`);
+    for (const [index, { round, cell }] of plan.entries()) {
+      const { headers, body } = cell.request(await mintCredentials(internalKey, cell.workload, personId));
+      const job = { url: cell.url, headers, body, connections: settings.connections, ...(cell.dpop ? { dpop: cell.dpop } : {}) };
+      await load.run({ ...job, seconds: round === 1 ? settings.warmupSeconds : settings.laterWarmupSeconds });
+      const pids = [...new Set([cell.service.pid, cell.subgraphs.pid, load.pid])];
+      const window = startUsageWindow(pids);
+      const result = await load.run({ ...job, seconds: settings.durationSeconds, ...(cell.expectBody !== undefined ? { expectBody: cell.expectBody } : {}) });
+      const { processes: usage, machineCpuPercent } = window.stop();
+      const ours = [...usage.values()].reduce((sum, u) => sum + u.cpuPercent, 0);
+      if (result.error) throw new Error(`${label(cell)}: the load generator failed: ${result.error}`);
+      const run: Run = {
+        gateway: cell.gateway,
+        workload: cell.workload.name,
+        persons: cell.persons,
+        round,
+        rps: round2(result.rps),
+        p50_ms: round3(result.p50_ms),
+        p99_ms: round3(result.p99_ms),
+        cpu_percent: round2(usage.get(cell.service.pid)!.cpuPercent),
+        rss_mb: round2(usage.get(cell.service.pid)!.peakRssMb),
+        part: cell.part,
+        database: cell.database,
+        ...(cell.subgraph ? { subgraph: cell.subgraph } : {}),
+        mean_ms: round3(result.mean_ms),
+        requests: result.ok,
+        non2xx: result.non2xx,
+        errors: result.errors + result.timeouts,
+        mismatches: result.mismatches,
+        seconds: round3(result.seconds),
+        subgraphs_cpu_percent: round2(usage.get(cell.subgraphs.pid)!.cpuPercent),
+        loadgen_cpu_percent: round2(usage.get(load.pid)!.cpuPercent),
+        other_cpu_percent: round2(Math.max(0, machineCpuPercent - ours)),
+      };
+      runs.push(run);
+      const bad = run.non2xx + run.errors + run.mismatches > 0 ? `  FAILED REQUESTS: non2xx ${run.non2xx} errors ${run.errors} mismatches ${run.mismatches} ${JSON.stringify(result.statusCodes)}` : '';
+      log(`[${String(index + 1).padStart(2)}/${plan.length}] round ${round} ${label(cell).padEnd(36)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50_ms.toFixed(2).padStart(7)} ms  p99 ${run.p99_ms.toFixed(2).padStart(7)} ms  cpu ${run.cpu_percent.toFixed(0).padStart(3)}%  rss ${run.rss_mb.toFixed(0).padStart(3)} MB  others ${run.other_cpu_percent.toFixed(0).padStart(3)}%${bad}`);
+    }
+    phases.measure_s = (Date.now() - phase) / 1000;
+
+    // 7. Report.
+    const rows = medians(runs);
+    const results: BenchResults = {
+      machine: { ...machine, loadavg_end: loadavg().map((n) => Math.round(n * 100) / 100) },
+      settings: {
+        rounds: settings.rounds, duration_s: settings.durationSeconds, warmup_s: settings.warmupSeconds, later_warmup_s: settings.laterWarmupSeconds,
+        connections: settings.connections, persona: BENCH_PERSONA, compare_persons: COMPARE_PERSONS, compare_database: 'sqlite', seed: SEED,
+        log_level: env.LOG_LEVEL, node_env: env.NODE_ENV, phases, elapsed_s: Math.round((Date.now() - started) / 100) / 10,
+      },
+      runs,
+      scale: scaleSkipped
+        ? { skipped: true, reason: scaleSkipped }
+        : { skipped: false, database: 'postgres', persons: scaleDatabases.map((db) => db.persons), databases: scaleDatabases.map(({ url: _url, ...db }) => db) },
+      summary: { medians: rows, ratios: ratios(rows, WORKLOADS.map((w) => w.name)), targets: targets(rows, scaleDatabases.map((db) => db.persons)) },
+    };
+    mkdirSync(settings.outDir, { recursive: true });
+    const jsonFile = join(settings.outDir, `${settings.outName}.json`);
+    const svgFile = join(settings.outDir, `${settings.outName}.svg`);
+    writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(svgFile, renderChart(results, WORKLOADS.map((w) => w.name)));
+    process.stdout.write(`\n${formatReport(results, WORKLOADS.map((w) => w.name))}\n\n`);
+    process.stdout.write(`Wrote ${jsonFile} and ${svgFile} (${settings.mode} run, ${results.settings.elapsed_s} s)\n`);
+    failed = false;
+    return 0;
+  } catch (error) {
+    log(`bench: failed: ${(error as Error).stack ?? String(error)}`);
+    log(`bench: logs kept in ${logDir}`);
+    return 1;
+  } finally {
+    load?.stop();
+    await stopAll();
+    if (!failed && !settings.keep) rmSync(home, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function label(cell: Cell): string {
+  const who = cell.part === 'scale' ? `hub@${cell.persons.toLocaleString('en')}pg` : cell.gateway;
+  return `${cell.workload.name} ${who}${cell.subgraph ? ` ${cell.subgraph}` : ''}`;
+}
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  if (items.length === 0) return [];
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+/** A rough duration of the measuring phase, for the token lifetime and the log. */
+function estimateSeconds(settings: Settings, scalePoints: number): number {
+  const perRound = 9 + 7 + scalePoints;
+  const overhead = 0.4;
+  return perRound * (settings.durationSeconds + settings.warmupSeconds + overhead) +
+    (settings.rounds - 1) * perRound * (settings.durationSeconds + settings.laterWarmupSeconds + overhead);
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+process.exitCode = await main();
