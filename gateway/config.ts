@@ -12,6 +12,7 @@ import {
   type HubMode,
   type SubgraphName,
 } from '../lib/config.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
 
 /** The gateway's configuration, read once from the environment and frozen. */
 export interface GatewayConfig {
@@ -29,6 +30,8 @@ export interface GatewayConfig {
   /** A register that has not answered in this time is given up on; its fields come back null. */
   readonly subgraphTimeoutMs: number;
   readonly bodyLimitBytes: number;
+  /** Query abuse limits (`GATEWAY_MAX_DEPTH`, `_ALIASES`, `_DIRECTIVES`, `_TOKENS`, `_COST`). */
+  readonly limits: QueryLimits;
   /** Introspection and field suggestions: dev mode only. */
   readonly introspection: boolean;
   readonly algorithms: readonly string[];
@@ -55,6 +58,13 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     subgraphUrls: Object.freeze(subgraphUrls),
     subgraphTimeoutMs: readPositiveInt(env, 'SUBGRAPH_TIMEOUT_MS', 3000),
     bodyLimitBytes: readPositiveInt(env, 'GATEWAY_BODY_LIMIT_BYTES', 64 * 1024),
+    limits: Object.freeze({
+      maxDepth: readPositiveInt(env, 'GATEWAY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth),
+      maxAliases: readPositiveInt(env, 'GATEWAY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases),
+      maxDirectives: readPositiveInt(env, 'GATEWAY_MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives),
+      maxTokens: readPositiveInt(env, 'GATEWAY_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens),
+      maxCost: readPositiveInt(env, 'GATEWAY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost),
+    }),
     introspection: mode === 'dev',
     algorithms: Object.freeze(algorithms),
   });

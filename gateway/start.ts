@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import type { SubgraphName } from '../lib/config.js';
 import { HubError } from '../lib/errors.js';
-import { close, createService, listen, readBody, sendError, sendJson, type RequestScope } from '../lib/http/service.js';
+import { close, createService, listen, sendError, sendJson, type RequestScope } from '../lib/http/service.js';
 import { loadSigningKey } from '../lib/keys.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import type { RunningService } from '../lib/subgraph/start.js';
@@ -15,6 +15,7 @@ import { createAuthenticator, type Authenticated } from './authenticate.js';
 import { disclosedFields } from './disclosures.js';
 import { readGatewayConfig } from './config.js';
 import { createOperationExecutor } from './executeOperation.js';
+import { assertOperationAllowed, readGraphQLRequest } from './httpRequest.js';
 import { createDocumentCache, selectOperation } from './operations.js';
 import { SubgraphDataSource, type GatewayRequestContext } from './subgraphDataSource.js';
 import { loadGatewaySupergraph } from './supergraph.js';
@@ -64,22 +65,16 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     },
   });
   const { executor } = await gateway.load();
-  const documents = createDocumentCache({ schema: supergraph.apiSchema, introspection: config.introspection });
+  const documents = createDocumentCache({ schema: supergraph.apiSchema, introspection: config.introspection, limits: config.limits });
   const run = createOperationExecutor({ apiSchema: supergraph.apiSchema, executor, requirements: supergraph.requirements, owners: supergraph.owners });
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
-    if (req.method !== 'POST') throw new HubError('METHOD_NOT_ALLOWED', 'Send GraphQL operations with POST');
     const caller = await authenticate(req);
     const { credential } = caller;
-    const contentType = req.headers['content-type'] ?? '';
-    // Requiring JSON also prevents CSRF: a browser cannot send it cross-site without a preflight.
-    if (!/^application\/(graphql-response\+)?json\b/i.test(contentType)) {
-      throw new HubError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json');
-    }
-    const body = parseBody(await readBody(req, config.bodyLimitBytes));
+    const body = await readGraphQLRequest(req, res, { bodyLimitBytes: config.bodyLimitBytes });
     const prepared = { ...documents.prepare(body.query), query: body.query };
     const operation = selectOperation(prepared.document, body.operationName);
-    if (operation.operation === 'subscription') throw new HubError('BAD_REQUEST', 'Subscriptions are not supported');
+    assertOperationAllowed(body, operation);
     const context: GatewayRequestContext = { requestId: scope.requestId, credential, failures: new Map() };
     const outcome = await run(prepared, operation, body.variables, context, scope.logger);
     if (context.failures.size > 0) scope.logger.warn({ failures: Object.fromEntries(context.failures) }, 'registers failed');
@@ -154,30 +149,6 @@ function challengeFor(error: HubError, authorization: string | undefined): Recor
 
 /** The DPoP proof algorithms the gateway accepts (lib/tokens/dpop.ts's default). */
 const DPOP_ALGORITHMS = 'ES256 EdDSA PS256';
-
-interface GraphQLBody {
-  query: string;
-  operationName: string | undefined;
-  variables: Record<string, unknown> | undefined;
-}
-
-function parseBody(text: string): GraphQLBody {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new HubError('BAD_REQUEST', 'The request body is not valid JSON');
-  }
-  if (Array.isArray(body)) throw new HubError('BAD_REQUEST', 'Batched operations are not accepted');
-  if (body === null || typeof body !== 'object') throw new HubError('BAD_REQUEST', 'The request body must be a JSON object');
-  const { query, operationName, variables } = body as Record<string, unknown>;
-  if (typeof query !== 'string' || query.length === 0) throw new HubError('BAD_REQUEST', '"query" must be a non-empty string');
-  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw new HubError('BAD_REQUEST', '"operationName" must be a string');
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-    throw new HubError('BAD_REQUEST', '"variables" must be an object');
-  }
-  return { query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined };
-}
 
 /** The gateway is ready only when every register answers its health check. */
 async function subgraphsReady(urls: Readonly<Record<SubgraphName, string>>): Promise<boolean> {

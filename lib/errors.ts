@@ -7,11 +7,18 @@ export type HubErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'METHOD_NOT_ALLOWED'
+  | 'BATCHING_NOT_SUPPORTED'
+  | 'CSRF_PREVENTED'
   | 'NOT_FOUND'
   | 'GRAPHQL_PARSE_FAILED'
   | 'GRAPHQL_VALIDATION_FAILED'
   | 'BAD_USER_INPUT'
   | 'OPERATION_RESOLUTION_FAILURE'
+  | 'QUERY_TOO_DEEP'
+  | 'TOO_MANY_ALIASES'
+  | 'TOO_MANY_DIRECTIVES'
+  | 'TOO_MANY_TOKENS'
+  | 'QUERY_TOO_COMPLEX'
   | 'SUBGRAPH_UNAVAILABLE'
   | 'SUBGRAPH_TIMEOUT'
   | 'SUBGRAPH_ERROR'
@@ -28,11 +35,20 @@ export const HTTP_STATUS: Readonly<Record<HubErrorCode, number>> = Object.freeze
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   METHOD_NOT_ALLOWED: 405,
+  BATCHING_NOT_SUPPORTED: 400,
+  // A GET without a header a browser cannot send cross-site without a preflight (Apollo Server's CSRF rule).
+  CSRF_PREVENTED: 400,
   NOT_FOUND: 404,
   GRAPHQL_PARSE_FAILED: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
   BAD_USER_INPUT: 400,
   OPERATION_RESOLUTION_FAILURE: 400,
+  // Query abuse limits (gateway/limits.ts): refused before anything is executed.
+  QUERY_TOO_DEEP: 400,
+  TOO_MANY_ALIASES: 400,
+  TOO_MANY_DIRECTIVES: 400,
+  TOO_MANY_TOKENS: 400,
+  QUERY_TOO_COMPLEX: 400,
   SUBGRAPH_UNAVAILABLE: 200,
   SUBGRAPH_TIMEOUT: 200,
   SUBGRAPH_ERROR: 200,
@@ -49,10 +65,13 @@ export const HTTP_STATUS: Readonly<Record<HubErrorCode, number>> = Object.freeze
  */
 export class HubError extends Error {
   readonly code: HubErrorCode;
-  constructor(code: HubErrorCode, message: string, options?: { cause?: unknown }) {
+  /** Response headers that go with this error (`Allow` for a 405, RFC 9110 §15.5.6). */
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(code: HubErrorCode, message: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
     super(message, options);
     this.name = 'HubError';
     this.code = code;
+    this.headers = Object.freeze({ ...options?.headers });
   }
   /** HTTP status for this error when it ends the request. */
   get status(): number {

@@ -83,7 +83,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /** Writes a GraphQL-shaped error response for a request-ending error. */
 export function sendError(res: ServerResponse, error: HubError, headers: Record<string, string> = {}): void {
-  const extra: Record<string, string> = { ...headers };
+  const extra: Record<string, string> = { ...error.headers, ...headers };
   if (error.code === 'UNAUTHENTICATED' && !extra['www-authenticate']) {
     extra['www-authenticate'] = `Bearer realm="hub", error="invalid_token", error_description="${error.message}"`;
   }

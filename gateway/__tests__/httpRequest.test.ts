@@ -1,0 +1,116 @@
+import { describe, expect, it } from '@jest/globals';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { parse, getOperationAST } from 'graphql';
+import { HubError } from '../../lib/errors.js';
+import { assertOperationAllowed, readGraphQLRequest, type GraphQLRequest } from '../httpRequest.js';
+
+// Reading a GraphQL request off HTTP: GET for queries with CSRF prevention, POST with JSON, nothing else.
+
+/** A request as node:http hands it over: a readable body with method, target and headers. */
+function request(method: string, url: string, headers: Record<string, string> = {}, body = ''): IncomingMessage {
+  return Object.assign(Readable.from(body ? [Buffer.from(body)] : []), { method, url, headers }) as unknown as IncomingMessage;
+}
+
+function response(): ServerResponse & { headers: Record<string, string> } {
+  const headers: Record<string, string> = {};
+  return { headers, setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as ServerResponse & { headers: Record<string, string> };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<HubError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  if (!(error instanceof HubError)) throw new Error(`expected a HubError, got ${String(error)}`);
+  return error;
+}
+
+const limit = { bodyLimitBytes: 1024 };
+const GET_TARGET = `/graphql?query=${encodeURIComponent('query Me($x: Boolean!) { me { isAdult @include(if: $x) } }')}&variables=${encodeURIComponent('{"x":true}')}&operationName=Me`;
+
+describe('GET', () => {
+  it.each([
+    ['apollo-require-preflight', { 'apollo-require-preflight': 'true' }],
+    ['x-apollo-operation-name', { 'x-apollo-operation-name': 'Me' }],
+    ['a content-type no form can send', { 'content-type': 'application/json' }],
+  ])('reads query, variables and operationName from the query string with %s', async (_name, headers) => {
+    const res = response();
+    expect(await readGraphQLRequest(request('GET', GET_TARGET, headers), res, limit)).toEqual({
+      method: 'GET',
+      query: 'query Me($x: Boolean!) { me { isAdult @include(if: $x) } }',
+      operationName: 'Me',
+      variables: { x: true },
+    });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it.each([
+    ['no header at all', {}],
+    ['text/plain', { 'content-type': 'text/plain;charset=UTF-8' }],
+    ['multipart/form-data', { 'content-type': 'multipart/form-data; boundary=x' }],
+    ['application/x-www-form-urlencoded', { 'content-type': 'Application/X-WWW-Form-Urlencoded' }],
+    ['an unparseable content-type', { 'content-type': 'nonsense' }],
+    ['an empty preflight header', { 'apollo-require-preflight': '' }],
+  ])('is refused as a possible CSRF with %s', async (_name, headers) => {
+    const error = await refusal(readGraphQLRequest(request('GET', GET_TARGET, headers), response(), limit));
+    expect({ code: error.code, status: error.status }).toEqual({ code: 'CSRF_PREVENTED', status: 400 });
+    expect(error.message).toBe(
+      'A GET request must carry a non-empty apollo-require-preflight or x-apollo-operation-name header, or a content-type other than application/x-www-form-urlencoded, multipart/form-data, text/plain',
+    );
+  });
+
+  it('refuses a missing query, bad variables, repeated parameters and an oversized target', async () => {
+    const preflight = { 'apollo-require-preflight': 'true' };
+    const read = (url: string) => refusal(readGraphQLRequest(request('GET', url, preflight), response(), limit));
+    expect(await read('/graphql')).toMatchObject({ code: 'BAD_REQUEST', message: '"query" must be a non-empty string' });
+    expect(await read('/graphql?query=%7Bme%7BisAdult%7D%7D&variables=%7Bx')).toMatchObject({ code: 'BAD_REQUEST', message: '"variables" is not valid JSON' });
+    expect(await read('/graphql?query=%7Bme%7BisAdult%7D%7D&variables=%5B1%5D')).toMatchObject({ code: 'BAD_REQUEST', message: '"variables" must be an object' });
+    expect(await read('/graphql?query=a&query=b')).toMatchObject({ code: 'BAD_REQUEST', message: '"query" is given more than once' });
+    expect(await read(`/graphql?query=${'x'.repeat(1100)}`)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: 'The request target exceeds 1024 bytes' });
+  });
+});
+
+describe('POST', () => {
+  const json = { 'content-type': 'application/json' };
+
+  it('reads one operation from a JSON body', async () => {
+    const body = JSON.stringify({ query: '{ me { isAdult } }', variables: null, operationName: null });
+    expect(await readGraphQLRequest(request('POST', '/graphql', json, body), response(), limit)).toEqual({ method: 'POST', query: '{ me { isAdult } }', operationName: undefined, variables: undefined });
+  });
+
+  it('refuses a batch, a body that is not JSON, another media type and an oversized body, each by its code', async () => {
+    const read = (headers: Record<string, string>, body: string) => refusal(readGraphQLRequest(request('POST', '/graphql', headers, body), response(), limit));
+    const batch = JSON.stringify([{ query: '{ me { isAdult } }' }, { query: '{ me { isAdult } }' }]);
+    expect(await read(json, batch)).toMatchObject({ code: 'BATCHING_NOT_SUPPORTED', status: 400 });
+    expect(await read(json, '{"query":')).toMatchObject({ code: 'BAD_REQUEST', message: 'The request body is not valid JSON' });
+    expect(await read({ 'content-type': 'text/plain' }, '{"query":"{ me { isAdult } }"}')).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 });
+    expect(await read(json, JSON.stringify({ query: `{ me { ${'isAdult '.repeat(200)}} }` }))).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+  });
+});
+
+describe('other methods', () => {
+  it.each(['PUT', 'DELETE', 'PATCH', 'HEAD'])('%s is refused with 405 and Allow: GET, POST', async (method) => {
+    const error = await refusal(readGraphQLRequest(request(method, '/graphql', { 'content-type': 'application/json' }), response(), limit));
+    expect({ code: error.code, status: error.status, headers: error.headers }).toEqual({ code: 'METHOD_NOT_ALLOWED', status: 405, headers: { allow: 'GET, POST' } });
+  });
+});
+
+describe('assertOperationAllowed', () => {
+  const operation = (query: string) => getOperationAST(parse(query))!;
+  const get: GraphQLRequest = { method: 'GET', query: '', operationName: undefined, variables: undefined };
+  const post: GraphQLRequest = { ...get, method: 'POST' };
+
+  it('lets GET carry queries only: a mutation is refused with 405 and Allow: POST', () => {
+    expect(() => assertOperationAllowed(get, operation('{ me { isAdult } }'))).not.toThrow();
+    expect(() => assertOperationAllowed(post, operation('mutation { revokeConsent(id: "1") { id } }'))).not.toThrow();
+    let caught: unknown;
+    try {
+      assertOperationAllowed(get, operation('mutation { revokeConsent(id: "1") { id } }'));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'METHOD_NOT_ALLOWED', status: 405, headers: { allow: 'POST' }, message: 'GET carries queries only: send mutations with POST' });
+  });
+
+  it('refuses subscriptions whatever the method', () => {
+    expect(() => assertOperationAllowed(post, operation('subscription { changes }'))).toThrow(new HubError('BAD_REQUEST', 'Subscriptions are not supported'));
+  });
+});
