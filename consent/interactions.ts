@@ -16,7 +16,7 @@ import { renderConsentPage } from './views/consentPage.js';
 import { renderErrorPage } from './views/errorPage.js';
 import { contentSecurityPolicy } from './views/html.js';
 import { renderLoginPage } from './views/loginPage.js';
-import { negotiateLanguage, type Language } from './views/messages.js';
+import { isLanguage, negotiateLanguage, type Language } from './views/messages.js';
 
 /** How a production login hands over to an upstream identity provider; see upstreamLogin.ts. */
 export interface UpstreamLogin {
@@ -73,9 +73,17 @@ export function createInteractions(options: InteractionOptions) {
     res.end(html);
   }
 
-  function languageOf(req: IncomingMessage): Language {
+  /**
+   * The page language: `?lang=` (a language link), else the one chosen earlier in this sign-in (a cookie, so the
+   * choice made on the login page carries over to the consent page), else Accept-Language.
+   */
+  function languageOf(req: IncomingMessage, res?: ServerResponse): Language {
     const query = new URL(req.url ?? '/', 'http://x').searchParams.get('lang') ?? undefined;
-    return negotiateLanguage(query, req.headers['accept-language']);
+    const chosen = query !== undefined && isLanguage(query) ? query : /(?:^|;\s*)hub_lang=(fi|sv|en)\b/.exec(req.headers.cookie ?? '')?.[1];
+    if (res && query !== undefined && isLanguage(query) && !res.headersSent) {
+      res.appendHeader('set-cookie', `hub_lang=${query}; Path=/interaction; Max-Age=3600; HttpOnly; SameSite=Lax`);
+    }
+    return negotiateLanguage(chosen, req.headers['accept-language']);
   }
 
   async function details(req: IncomingMessage, res: ServerResponse): Promise<any> {
@@ -99,7 +107,7 @@ export function createInteractions(options: InteractionOptions) {
 
   async function showPrompt(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
     const interaction = await details(req, res);
-    const lang = languageOf(req);
+    const lang = languageOf(req, res);
     const clientId = String(interaction.params.client_id);
     if (interaction.prompt.name === 'login') {
       if (config.login.kind === 'upstream') {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { personaWith, startTestHub, type TestHub } from '../support/hub.js';
-import { authorizeWithPar, exchangeCode, partnerClient, partnerQuery } from '../support/partnerFlow.js';
+import * as client from 'openid-client';
+import { formAction, TestBrowser } from '../support/browser.js';
+import { authorizeWithPar, DEMO_BANK, exchangeCode, partnerClient, partnerQuery } from '../support/partnerFlow.js';
 
 // The whole partner flow as a bank would run it with openid-client: PAR with private_key_jwt, the citizen's
 // login and consent in the browser, code exchange with PKCE and DPoP, then gateway queries with DPoP proofs.
@@ -75,5 +77,21 @@ describe('a partner reads exactly what the citizen consented to', () => {
     const authorization = await authorizeWithPar(partner, { persona: personaWith('complete').personalIdentityCode, decision: 'deny' }, 'openid population:name');
     expect(authorization.callback.searchParams.get('error')).toBe('access_denied');
     expect(authorization.callback.searchParams.get('code')).toBeNull();
+  });
+
+  it('keeps the language chosen on the login page for the consent page', async () => {
+    const partner = await partnerClient(hub.env.ISSUER_URL!);
+    const url = await client.buildAuthorizationUrlWithPAR(partner.config, {
+      redirect_uri: DEMO_BANK.redirectUri, scope: 'openid population:name',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    }, { DPoP: partner.dpop });
+    const browser = new TestBrowser({ stopAt: [new URL(DEMO_BANK.redirectUri).origin], language: 'en' });
+    const login = await browser.get(url);
+    expect(login.html).toContain('<html lang="en"');
+    const swedish = await browser.get(new URL(`${login.url.pathname}?lang=sv`, login.url));
+    expect(swedish.html).toContain('<html lang="sv"');
+    const consent = await browser.submit(formAction(swedish, 'login'), [['persona', personaWith('complete').personalIdentityCode]]);
+    expect(consent.html).toContain('id="consent"');
+    expect(consent.html).toContain('<html lang="sv"');
   });
 });

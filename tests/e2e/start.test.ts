@@ -21,10 +21,18 @@ const ports = {
   VEHICLES_PORT: base + 3,
   EDUCATION_PORT: base + 4,
   AUTH_PORT: base + 5,
+  PORTAL_PORT: base + 6,
   PARTNER_PORT: base + 7,
 };
 const home = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
-const env = { ...process.env, HUB_MODE: 'dev', HUB_HOME: home, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+// PORTAL_URL follows PORTAL_PORT: the issuer registers the portal's redirect URIs under it, so 4200 is never needed.
+const env = {
+  ...process.env,
+  HUB_MODE: 'dev',
+  HUB_HOME: home,
+  ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+  PORTAL_URL: `http://127.0.0.1:${ports.PORTAL_PORT}`,
+};
 let hub: ChildProcess;
 let output = '';
 let readyMs = 0;
