@@ -127,6 +127,7 @@ async function main(): Promise<number> {
       referenceDate: args.referenceDate,
       pseudonymKey,
       onProgress: progressReporter(process.stderr),
+      onIndexing: () => process.stderr.write(`seed: building indexes (${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
     });
     process.stderr.write(`seed: ${persons} persons (personas included) in ${REGISTERS.length} registers in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;

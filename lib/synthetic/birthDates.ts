@@ -29,9 +29,9 @@ export function yearsBefore(isoDate: string, years: number): number {
 
 /** Whole years from an ISO date of birth to an ISO reference date. */
 export function ageOn(dateOfBirth: string, referenceDate: string): number {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
-  const [ry, rm, rd] = referenceDate.split('-').map(Number) as [number, number, number];
-  return ry - by - (rm < bm || (rm === bm && rd < bd) ? 1 : 0);
+  // Compared as MM-DD text: the same order as numbers for ISO dates, and cheaper (profiles ask once per person).
+  const years = Number(referenceDate.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  return years - (referenceDate.slice(5, 10) < dateOfBirth.slice(5, 10) ? 1 : 0);
 }
 
 /** The epoch-day range `[first, last]` of birth dates that make someone `age` years old on the reference date. */

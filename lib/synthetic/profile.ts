@@ -27,15 +27,15 @@ export interface PersonProfile {
 }
 
 /** Profiles already derived, per person object: seeding one batch into four registers derives each once. */
-const derived = new WeakMap<CorePerson, { key: string; profile: PersonProfile }>();
+const derived = new WeakMap<CorePerson, { seed: string; referenceDate: string; profile: PersonProfile }>();
 
 /** Derives a person's cross-register profile; persona tags override chance. */
 export function profileOf(person: CorePerson, options: ResolvedSeedOptions): PersonProfile {
-  const key = `${options.seed}\u0000${options.referenceDate}`;
+  const { seed, referenceDate } = options;
   const known = derived.get(person);
-  if (known?.key === key) return known.profile;
+  if (known?.seed === seed && known.referenceDate === referenceDate) return known.profile;
   const profile = deriveProfile(person, options);
-  derived.set(person, { key, profile });
+  derived.set(person, { seed, referenceDate, profile });
   return profile;
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { freshPostgresDatabase } from '../../tests/support/postgres.js';
 
 const script = new URL('../seed.ts', import.meta.url).pathname;
 
@@ -38,6 +39,18 @@ describe('npm run seed', () => {
       expect(stderr).not.toMatch(/\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]/); // no identity code in the output
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('bulk loads PostgreSQL and says when it builds the indexes', async () => {
+    const fresh = await freshPostgresDatabase();
+    if (!fresh) return; // freshPostgresDatabase has warned loudly (and throws instead with CI=true)
+    try {
+      const { status, stderr } = seed('--persons', '50', '--database-url', fresh.url, '--reference-date', '2025-06-15');
+      expect(status).toBe(0);
+      expect(stderr).toMatch(/seed: 100% \(60\/60 persons[^\n]*\nseed: building indexes \([\d.]+ s\)\nseed: 60 persons/);
+    } finally {
+      await fresh.drop();
     }
   });
 });

@@ -8,7 +8,7 @@ import {
   UNIVERSITY_DEGREES,
   VOCATIONAL_UPPER_SECONDARY,
 } from '../../lib/synthetic/educationCatalogue.js';
-import { insertRows } from '../../lib/synthetic/insertRows.js';
+import { insertTables } from '../../lib/synthetic/insertRows.js';
 import { resolveSeedOptions, type CorePerson, type SeedOptions } from '../../lib/synthetic/persons.js';
 import { profileOf, type PersonProfile } from '../../lib/synthetic/profile.js';
 import { updatedAtFor } from '../../lib/synthetic/updatedAt.js';
@@ -24,7 +24,10 @@ interface Stage {
   completedOn: string;
 }
 
-/** Inserts the education register's rows for a batch of persons, in one transaction. */
+/** Every table of the education register, parents first: what seeding empties and bulk loading fills. */
+export const EDUCATION_TABLE_NAMES: readonly string[] = Object.freeze(['education_person', 'education_qualification', 'education_enrolment']);
+
+/** Inserts the education register's rows for a batch of persons, in one transaction (or in `db`'s, when it is one). */
 export async function seedEducation(db: Kysely<EducationTables>, persons: readonly CorePerson[], seedOptions: SeedOptions): Promise<void> {
   const options = resolveSeedOptions(seedOptions);
   const people: Insertable<EducationPersonTable>[] = [];
@@ -70,11 +73,11 @@ export async function seedEducation(db: Kysely<EducationTables>, persons: readon
     qualifications.push(...ownQualifications);
     enrolments.push(...ownEnrolments);
   }
-  await db.transaction().execute(async (trx) => {
-    await insertRows(trx, 'education_person', people);
-    await insertRows(trx, 'education_qualification', qualifications);
-    await insertRows(trx, 'education_enrolment', enrolments);
-  });
+  await insertTables(db, [
+    ['education_person', people],
+    ['education_qualification', qualifications],
+    ['education_enrolment', enrolments],
+  ]);
 }
 
 /** Deletes every row of the education register. */

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import { createRandom, epochDay, isoFromEpochDay, type Random } from '../../lib/random.js';
 import { resolveSeedOptions, type CorePerson, type SeedOptions } from '../../lib/synthetic/persons.js';
-import { insertRows } from '../../lib/synthetic/insertRows.js';
+import { insertTables } from '../../lib/synthetic/insertRows.js';
 import { LANGUAGE_GROUPS } from '../../lib/synthetic/languages.js';
 import {
   FEMALE_NAMES_OLDER,
@@ -20,8 +20,15 @@ const SWEDISH = new Set(SWEDISH_SURNAMES);
 const SWEDISH_MUNICIPALITIES = MUNICIPALITIES.filter((m) => m.swedishSpeaking);
 const MUNICIPALITY_WEIGHTS = MUNICIPALITIES.map((m) => m.weight);
 const LANGUAGE_WEIGHTS = LANGUAGE_GROUPS.map((g) => g.weight);
+/** Each language group's nationality sets and their weights, split once rather than per person. */
+const NATIONALITY_CHOICES = new Map(
+  LANGUAGE_GROUPS.map((g) => [g, { sets: g.nationalities.map(([set]) => set.join(',')), weights: g.nationalities.map(([, w]) => w) }]),
+);
 
-/** Inserts the population register's rows for a batch of persons, in one transaction. */
+/** Every table of the population register, parents first: what seeding empties and bulk loading fills. */
+export const POPULATION_TABLE_NAMES: readonly string[] = Object.freeze(['population_person', 'population_address', 'population_child']);
+
+/** Inserts the population register's rows for a batch of persons, in one transaction (or in `db`'s, when it is one). */
 export async function seedPopulation(
   db: Kysely<PopulationTables>,
   persons: readonly CorePerson[],
@@ -42,7 +49,7 @@ export async function seedPopulation(
       first_names: person.firstNames,
       last_name: person.lastName,
       date_of_birth: person.dateOfBirth,
-      nationalities: random.weighted(group.nationalities.map(([set]) => set), group.nationalities.map(([, w]) => w)).join(','),
+      nationalities: random.weighted(NATIONALITY_CHOICES.get(group)!.sets, NATIONALITY_CHOICES.get(group)!.weights),
       native_language: person.tags.length === 0 && random.chance(0.002) ? null : group.language,
       marital_status: maritalStatus(random, profile),
       updated_at: updatedAtFor(random, person.dateOfBirth, options.referenceDate),
@@ -53,11 +60,11 @@ export async function seedPopulation(
     }
     children.push(...childrenOf(random, person, profile, options.referenceDate));
   }
-  await db.transaction().execute(async (trx) => {
-    await insertRows(trx, 'population_person', people);
-    await insertRows(trx, 'population_address', addresses);
-    await insertRows(trx, 'population_child', children);
-  });
+  await insertTables(db, [
+    ['population_person', people],
+    ['population_address', addresses],
+    ['population_child', children],
+  ]);
 }
 
 /** Deletes every row of the population register. */

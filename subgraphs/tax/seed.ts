@@ -1,6 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import { createRandom, epochDay, isoFromEpochDay, type Random } from '../../lib/random.js';
-import { insertRows } from '../../lib/synthetic/insertRows.js';
+import { insertTables } from '../../lib/synthetic/insertRows.js';
 import { resolveSeedOptions, type CorePerson, type SeedOptions } from '../../lib/synthetic/persons.js';
 import { profileOf, type EducationLevel, type PersonProfile } from '../../lib/synthetic/profile.js';
 import { updatedAtFor } from '../../lib/synthetic/updatedAt.js';
@@ -11,7 +11,10 @@ const MEDIAN_EARNINGS: Record<EducationLevel, number> = { 0: 29_000, 3: 35_000, 
 /** Median yearly pension by education. */
 const MEDIAN_PENSION: Record<EducationLevel, number> = { 0: 17_500, 3: 21_000, 6: 27_000, 7: 35_000, 8: 41_000 };
 
-/** Inserts the tax register's rows for a batch of persons, in one transaction. */
+/** Every table of the tax register, parents first: what seeding empties and bulk loading fills. */
+export const TAX_TABLE_NAMES: readonly string[] = Object.freeze(['tax_person', 'tax_assessment']);
+
+/** Inserts the tax register's rows for a batch of persons, in one transaction (or in `db`'s, when it is one). */
 export async function seedTax(db: Kysely<TaxTables>, persons: readonly CorePerson[], seedOptions: SeedOptions): Promise<void> {
   const options = resolveSeedOptions(seedOptions);
   const referenceYear = Number(options.referenceDate.slice(0, 4));
@@ -31,10 +34,10 @@ export async function seedTax(db: Kysely<TaxTables>, persons: readonly CorePerso
     });
     assessments.push(...own);
   }
-  await db.transaction().execute(async (trx) => {
-    await insertRows(trx, 'tax_person', people);
-    await insertRows(trx, 'tax_assessment', assessments);
-  });
+  await insertTables(db, [
+    ['tax_person', people],
+    ['tax_assessment', assessments],
+  ]);
 }
 
 /** Deletes every row of the tax register. */

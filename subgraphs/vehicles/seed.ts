@@ -1,6 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import { createRandom, epochDay, isoFromEpochDay, type Random } from '../../lib/random.js';
-import { insertRows } from '../../lib/synthetic/insertRows.js';
+import { insertTables } from '../../lib/synthetic/insertRows.js';
 import { resolveSeedOptions, type CorePerson, type SeedOptions } from '../../lib/synthetic/persons.js';
 import { profileOf, type PersonProfile } from '../../lib/synthetic/profile.js';
 import { addYears, updatedAtFor } from '../../lib/synthetic/updatedAt.js';
@@ -19,7 +19,10 @@ const PLATE_SPACE = PLATE_LETTERS.length ** 3 * 999;
 /** Multiplier coprime to the plate space (23³·3³·37), so that serial → plate is a bijection that looks random. */
 const PLATE_STRIDE = 1_000_003;
 
-/** Inserts the vehicles register's rows for a batch of persons, in one transaction. */
+/** Every table of the vehicles register, parents first: what seeding empties and bulk loading fills. */
+export const VEHICLES_TABLE_NAMES: readonly string[] = Object.freeze(['vehicles_person', 'vehicles_vehicle', 'vehicles_licence', 'vehicles_licence_medical_restriction']);
+
+/** Inserts the vehicles register's rows for a batch of persons, in one transaction (or in `db`'s, when it is one). */
 export async function seedVehicles(db: Kysely<VehiclesTables>, persons: readonly CorePerson[], seedOptions: SeedOptions): Promise<void> {
   const options = resolveSeedOptions(seedOptions);
   const people: Insertable<VehiclesPersonTable>[] = [];
@@ -64,12 +67,12 @@ export async function seedVehicles(db: Kysely<VehiclesTables>, persons: readonly
       });
     }
   }
-  await db.transaction().execute(async (trx) => {
-    await insertRows(trx, 'vehicles_person', people);
-    await insertRows(trx, 'vehicles_vehicle', vehicles);
-    await insertRows(trx, 'vehicles_licence', licences);
-    await insertRows(trx, 'vehicles_licence_medical_restriction', restrictions);
-  });
+  await insertTables(db, [
+    ['vehicles_person', people],
+    ['vehicles_vehicle', vehicles],
+    ['vehicles_licence', licences],
+    ['vehicles_licence_medical_restriction', restrictions],
+  ]);
 }
 
 /** Deletes every row of the vehicles register, health data included. */
@@ -96,9 +99,10 @@ function plateFor(slot: number): string {
 }
 
 const CAR_MODELS = VEHICLE_MODELS.filter((m) => m.vehicleClass !== 'L3e');
+const ALL_MODEL_WEIGHTS = VEHICLE_MODELS.map((m) => m.weight);
+const CAR_MODEL_WEIGHTS = CAR_MODELS.map((m) => m.weight);
 function pickModel(random: Random, motorcycles: boolean): VehicleModel {
-  const models = motorcycles ? VEHICLE_MODELS : CAR_MODELS;
-  return random.weighted(models, models.map((m) => m.weight));
+  return motorcycles ? random.weighted(VEHICLE_MODELS, ALL_MODEL_WEIGHTS) : random.weighted(CAR_MODELS, CAR_MODEL_WEIGHTS);
 }
 
 /** Categories with what each implies (B gives AM in Finland; A gives A2 and A1; C gives C1; D gives D1). */
