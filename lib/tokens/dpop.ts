@@ -11,6 +11,7 @@ import {
   type ProtectedHeaderParameters,
 } from 'jose';
 import { HubError } from '../errors.js';
+import { LruCache } from '../lru.js';
 import { accessTokenHash, DPOP_PROOF_TYPE, PRIVATE_JWK_MEMBERS } from './dpopProof.js';
 
 /** The `error` of the `WWW-Authenticate: DPoP` challenge for any failure {@link DpopProofError} stands for (RFC 9449 §7.1). */
@@ -59,6 +60,14 @@ export interface DpopVerifierOptions {
    * `expiresAt`, after which a proof with it is too old anyway. Several gateway processes share it (a database table).
    */
   remember: (jti: string, expiresAt: Date) => Promise<boolean>;
+  /** How many distinct proof keys to keep imported (a client signs every proof with the same key); default 500. */
+  keyCacheSize?: number;
+}
+
+/** A proof key as imported for its header's `alg`, and its RFC 7638 thumbprint once computed. */
+interface ImportedProofKey {
+  readonly key: CryptoKey;
+  thumbprint?: string;
 }
 
 /** What a verified proof yields. */
@@ -97,8 +106,17 @@ export function createDpopVerifier(options: DpopVerifierOptions): {
     throw new TypeError(`createDpopVerifier: "clockToleranceSeconds" must be a number of 0 or more, got ${String(tolerance)}`);
   }
   if (typeof options.remember !== 'function') throw new TypeError('createDpopVerifier: "remember" must be a function');
+  const keyCacheSize = options.keyCacheSize ?? 500;
+  if (!Number.isInteger(keyCacheSize) || keyCacheSize <= 0) {
+    throw new TypeError(`createDpopVerifier: "keyCacheSize" must be a positive integer, got ${String(keyCacheSize)}`);
+  }
   const remember = options.remember;
   const allowed = new Set(algorithms);
+  // A client signs all its proofs with one key, so the same protected header (alg, typ, jwk) comes back with every
+  // request: importing its key into WebCrypto and hashing its thumbprint once per distinct header, instead of per
+  // proof, takes both off the hot path. Keyed by the exact header text, a hit is the very import a miss would make;
+  // only public keys that imported without error are kept, and every proof's signature is still verified.
+  const imported = new LruCache<string, ImportedProofKey>(keyCacheSize);
 
   async function verify(proof: string | readonly string[] | undefined, check: DpopCheck): Promise<VerifiedDpopProof> {
     const expected = validateCheck(check);
@@ -129,12 +147,17 @@ export function createDpopVerifier(options: DpopVerifierOptions): {
     }
 
     // jose imports the embedded key for the header's alg and refuses it unless it is a public key of that kind.
-    let key: CryptoKey;
-    try {
-      key = await EmbeddedJWK(header);
-    } catch (cause) {
-      throw new DpopProofError('The DPoP proof key is invalid or does not fit its algorithm', { cause });
+    const headerText = compact.slice(0, compact.indexOf('.'));
+    let proofKey = imported.get(headerText);
+    if (!proofKey) {
+      try {
+        proofKey = { key: await EmbeddedJWK(header) };
+      } catch (cause) {
+        throw new DpopProofError('The DPoP proof key is invalid or does not fit its algorithm', { cause });
+      }
+      imported.set(headerText, proofKey);
     }
+    const key = proofKey.key;
 
     // §4.3 point 6: the signature verifies with the embedded key (jose re-checks alg and typ).
     let payload: JWTPayload;
@@ -165,7 +188,8 @@ export function createDpopVerifier(options: DpopVerifierOptions): {
     if (typeof ath !== 'string') throw new DpopProofError('The DPoP proof lacks the ath claim for its access token');
     if (!equalStrings(ath, expected.ath)) throw new DpopProofError('The DPoP proof was made for another access token');
     // §4.3 point 12 and §7.1: the proof's key is the one the token is bound to (`cnf.jkt`, §6.1).
-    const thumbprint = await dpopThumbprint(jwk as JWK);
+    proofKey.thumbprint ??= await dpopThumbprint(jwk as JWK);
+    const thumbprint = proofKey.thumbprint;
     if (!equalStrings(thumbprint, check.expectedThumbprint)) {
       throw new DpopProofError('The DPoP proof is signed with a key the access token is not bound to');
     }
@@ -176,8 +200,9 @@ export function createDpopVerifier(options: DpopVerifierOptions): {
     try {
       first = await remember(jti, new Date((iat + maxAge + tolerance) * 1000));
     } catch (cause) {
-      // Fail closed: without the replay store no proof can be accepted, but it is not the client's fault.
-      throw new HubError('INTERNAL_SERVER_ERROR', 'The DPoP replay check is unavailable', { cause });
+      // Fail closed: without the replay store (shared storage: the consent database) no proof can be accepted. It is
+      // not the client's fault, and it is the same outage as the consent store's: 503 CONSENT_STORE_UNAVAILABLE.
+      throw new HubError('CONSENT_STORE_UNAVAILABLE', 'The DPoP replay check is unavailable', { cause });
     }
     if (first !== true) throw new DpopProofError('The DPoP proof has already been used');
     return Object.freeze({ thumbprint, jti });

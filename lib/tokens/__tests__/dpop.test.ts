@@ -152,7 +152,7 @@ describe('createDpopVerifier: replay', () => {
     const refusal = verifier.verify(await proof(), check());
     await expect(refusal).rejects.toThrow(HubError);
     await expect(refusal).rejects.not.toThrow(DpopProofError);
-    await expect(refusal).rejects.toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: 'The DPoP replay check is unavailable' });
+    await expect(refusal).rejects.toMatchObject({ code: 'CONSENT_STORE_UNAVAILABLE', message: 'The DPoP replay check is unavailable' });
   });
 });
 
@@ -280,6 +280,28 @@ describe('createDpopVerifier: refused proofs never reach the replay store', () =
   });
 });
 
+describe('createDpopVerifier: the imported key cache', () => {
+  it('verifies every proof of a cached key, and refuses one whose signature is not by the key in its header', async () => {
+    const ctx = setup();
+    await expect(ctx.verifier.verify(await proof({ jti: 'first' }), check())).resolves.toMatchObject({ thumbprint: es.thumbprint });
+    await expect(ctx.verifier.verify(await proof({ jti: 'second' }), check())).resolves.toMatchObject({ thumbprint: es.thumbprint });
+    // The same header (es's public key) as the proofs above, signed with another key: the cached key still checks it.
+    const forged = await rawProof({ typ: 'dpop+jwt', jwk: es.publicJwk }, { ...goodClaims(), jti: 'forged' }, other.privateKey);
+    expect(forged.split('.')[0]).toBe((await proof()).split('.')[0]);
+    ctx.calls.length = 0;
+    await expectRefused(ctx, forged, 'The DPoP proof signature is invalid');
+  });
+
+  it('imports each key anew, however many it holds: another key is judged by its own thumbprint', async () => {
+    const ctx = setup();
+    const verifier = createDpopVerifier({ remember: async () => true, keyCacheSize: 1 });
+    await expect(verifier.verify(await proof(), check())).resolves.toMatchObject({ thumbprint: es.thumbprint });
+    await expect(verifier.verify(await proof({}, other), check({ expectedThumbprint: other.thumbprint }))).resolves.toMatchObject({ thumbprint: other.thumbprint });
+    await expectRefused(ctx, await proof({}, other), 'The DPoP proof is signed with a key the access token is not bound to');
+    await expect(verifier.verify(await proof(), check())).resolves.toMatchObject({ thumbprint: es.thumbprint });
+  });
+});
+
 describe('createDpopVerifier: misuse', () => {
   it('refuses symmetric or unknown algorithms and bad options with a TypeError naming the option', () => {
     const remember = async () => true;
@@ -289,6 +311,7 @@ describe('createDpopVerifier: misuse', () => {
     expect(() => createDpopVerifier({ remember, maxAgeSeconds: 0 })).toThrow(/"maxAgeSeconds" must be a positive number, got 0/);
     expect(() => createDpopVerifier({ remember, clockToleranceSeconds: -1 })).toThrow(/"clockToleranceSeconds" must be a number of 0 or more, got -1/);
     expect(() => createDpopVerifier({} as never)).toThrow(/"remember" must be a function/);
+    expect(() => createDpopVerifier({ remember, keyCacheSize: 0 })).toThrow(new TypeError('createDpopVerifier: "keyCacheSize" must be a positive integer, got 0'));
   });
 
   it('refuses a check without an absolute request URL or a thumbprint', async () => {
