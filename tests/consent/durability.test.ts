@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import { signAccessToken } from '../../consent/accessTokens.js';
@@ -12,6 +9,7 @@ import { openConsentRecords } from '../../lib/consents/index.js';
 import { loadSecret } from '../../lib/keys.js';
 import { personIdFor, PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../../lib/personId.js';
 import { scopeCatalogue } from '../../schema/scopes.js';
+import { freePorts, killAll, killHard, sleep, spawnService, waitReadyz, type ServiceProcess } from '../support/services.js';
 import { authorizeWithPar, exchangeCode, partnerClient, partnerQuery, type Authorization, type PartnerClient } from '../support/partnerFlow.js';
 
 // CONTRACT: the consent and disclosure records survive `kill -9` of any service at any moment. The hub runs as a
@@ -21,109 +19,19 @@ import { authorizeWithPar, exchangeCode, partnerClient, partnerQuery, type Autho
 // on the same hub home every acknowledged consent, every revocation and every delivered response's disclosure
 // must be on record; records nobody saw acknowledged are allowed (the record is written first), the reverse never.
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READY_MS = 30_000;
 const PARTNER_SCOPE = 'openid population:name population:address population:adult tax:income';
 const PARTNER_QUERY = '{ me { firstNames lastName isAdult address { streetAddress } taxAssessments { year earnedIncome } } }';
 // The personas of data/personas.json (stable across versions, CONTRACT.md).
 const PERSONAS = ['140385-962D', '021172-917A', '230779X9351', '300590Y9519', '081268-946W', '270448-9035', '111005B988A', '190155-9308'];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** A timer that does not keep Jest alive (for races with something that normally wins). */
-const sleepUnref = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 const randomBetween = (min: number, max: number) => min + Math.random() * (max - min);
 
-/**
- * A free TCP port on loopback, below Linux's ephemeral range (32768+) so that no outgoing connection takes it
- * while the hub is down between a kill and its restart, and above tests/e2e's 20000-24000.
- */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 25_000 + Math.floor(Math.random() * 7_500);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.unref();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
-
-/** A service process of this test: its own process group, so one SIGKILL to the group leaves nothing behind. */
-interface Proc {
-  readonly name: string;
-  readonly child: ChildProcess;
-  output: string;
-  exitCode: number | null | undefined;
-  readonly exited: Promise<void>;
-}
-
-const running = new Set<Proc>();
-// Last resort if the test process ends without afterAll (a crash, a forced exit): no orphan hub survives it.
-process.once('exit', () => {
-  for (const proc of running) {
-    try {
-      process.kill(-proc.child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
-
-function spawnService(name: string, script: string, env: NodeJS.ProcessEnv): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc: Proc = {
-    name,
-    child,
-    output: '',
-    exitCode: undefined,
-    exited: new Promise<void>((resolve) => {
-      child.once('exit', (code, signal) => {
-        proc.exitCode = code ?? (signal ? -1 : null);
-        running.delete(proc);
-        resolve();
-      });
-    }),
-  };
-  const keep = (chunk: Buffer) => {
-    proc.output = (proc.output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  running.add(proc);
-  return proc;
-}
-
-/** SIGKILL to the whole process group; resolves once the process is gone (its ports are free again). */
-async function killHard(proc: Proc): Promise<void> {
-  try {
-    process.kill(-proc.child.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-  await proc.exited;
-}
-
-async function isReady(port: number): Promise<boolean> {
-  return fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
-    async (r) => {
-      await r.arrayBuffer();
-      return r.ok;
-    },
-    () => false,
-  );
-}
-
 /** Waits until every port answers /readyz; fails with the process's output if it dies or takes too long. */
-async function waitReady(proc: Proc, ports: number[]): Promise<number> {
+async function waitReady(proc: ServiceProcess, ports: number[]): Promise<number> {
   const started = Date.now();
-  while (Date.now() - started < READY_MS) {
-    if (proc.exitCode !== undefined) throw new Error(`${proc.name} exited (${proc.exitCode}) before it was ready:\n${proc.output}`);
-    if ((await Promise.all(ports.map(isReady))).every(Boolean)) return Date.now() - started;
-    await sleep(100);
-  }
-  throw new Error(`${proc.name} was not ready within ${READY_MS} ms:\n${proc.output}`);
+  for (const port of ports) await waitReadyz(proc, port, Math.max(1, READY_MS - (Date.now() - started)));
+  return Date.now() - started;
 }
 
 // ---- the hub under test -----------------------------------------------------------------------------------------
@@ -133,7 +41,7 @@ let ports: Record<string, number>;
 let env: NodeJS.ProcessEnv;
 let gatewayUrl: string;
 let issuerUrl: string;
-let hub: Proc | undefined;
+let hub: ServiceProcess | undefined;
 const timings: string[] = [];
 
 async function startHub(label: string): Promise<void> {
@@ -276,9 +184,9 @@ async function burstAndKill(url: string, options: { count: number; batch: number
 
 beforeAll(async () => {
   const names = ['AUTH_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'GATEWAY_PORT', 'PORTAL_PORT', 'PARTNER_PORT', 'SECOND_GATEWAY_PORT'];
-  const chosen = new Set<number>();
-  while (chosen.size < names.length) chosen.add(await freePort());
-  ports = Object.fromEntries(names.map((name, i) => [name, [...chosen][i]!]));
+  // 25000-32499: apart from the ranges the other process-spawning tests pick from at the same time.
+  const chosen = await freePorts(names.length, [25_000, 32_500]);
+  ports = Object.fromEntries(names.map((name, i) => [name, chosen[i]!]));
   issuerUrl = `http://127.0.0.1:${ports.AUTH_PORT}`;
   gatewayUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/DATABASE_URL$|_URL$|_PORT$/.test(name)));
@@ -296,7 +204,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([...running].map((proc) => Promise.race([killHard(proc), sleepUnref(5000)])));
+  await killAll();
   rmSync(home, { recursive: true, force: true });
   console.log(`durability timings:\n  ${timings.join('\n  ')}`);
 }, 30_000);

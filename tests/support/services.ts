@@ -101,14 +101,14 @@ export async function waitReadyz(proc: ServiceProcess | undefined, port: number,
 }
 
 /**
- * `count` distinct free TCP ports on loopback, 12000-19499: below Linux's ephemeral range (32768+) so that no
- * outgoing connection takes one while its service is down between a kill and its restart, and apart from the ranges
- * other test files pick from at the same time (tests/e2e 20000-24000, tests/consent/durability 25000-32500).
+ * `count` distinct free TCP ports on loopback, by default 12000-19499: below Linux's ephemeral range (32768+) so that
+ * no outgoing connection takes one while its service is down between a kill and its restart, and apart from the
+ * ranges other test files pick from at the same time (tests/e2e 20000-24000, tests/consent/durability 25000-32499).
  */
-export async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number, range: readonly [from: number, to: number] = [12_000, 19_500]): Promise<number[]> {
   const chosen = new Set<number>();
   while (chosen.size < count) {
-    const port = 12_000 + Math.floor(Math.random() * 7_500);
+    const port = range[0] + Math.floor(Math.random() * (range[1] - range[0]));
     if (chosen.has(port)) continue;
     const free = await new Promise<boolean>((resolve) => {
       const server = createServer();
