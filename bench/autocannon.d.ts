@@ -21,6 +21,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     requests?: AutocannonRequest[];
+    /** Requests per second over all connections (a fixed rate instead of as fast as possible). */
+    overallRate?: number;
     /** A response whose body this refuses is counted in `mismatches`. */
     verifyBody?: (body: string) => boolean;
   }

@@ -2,7 +2,8 @@ import type { WorkloadName } from './workloads.js';
 import { fmt, slowestDirect, type BenchResults, type GatewayName, type Median } from './report.js';
 
 // A plain SVG of the medians (no chart library): grouped bars of req/s and of p50 per workload, one bar per gateway
-// (direct = the slowest register called directly, the floor), and the hub's dashboard p50 per number of persons.
+// (direct = the slowest register called directly, the floor), the dashboard p50 at one connection, and the hub's
+// dashboard p50 per number of persons.
 
 const COLORS: Record<GatewayName, string> = { hub: '#1f6feb', 'apollo-gateway': '#8250df', 'hive-gateway': '#d29922', direct: '#57606a' };
 const LABELS: Record<GatewayName, string> = { hub: 'hub (all security on)', 'apollo-gateway': '@apollo/gateway (bare)', 'hive-gateway': 'Hive Gateway (bare)', direct: 'direct (slowest register)' };
@@ -65,15 +66,15 @@ function niceCeiling(value: number): number {
   return ([1, 2, 2.5, 5, 10].find((step) => step * power >= value) ?? 10) * power;
 }
 
-function gatewayBars(rows: readonly Median[], workload: WorkloadName, metric: 'rps' | 'p50_ms'): Bar[] {
+function gatewayBars(rows: readonly Median[], workload: WorkloadName, metric: 'rps' | 'p50_ms', part: Median['part'] = 'compare'): Bar[] {
   const bars: Bar[] = [];
   for (const gateway of ['hub', 'apollo-gateway', 'hive-gateway'] as const) {
-    const row = rows.find((r) => r.part === 'compare' && r.gateway === gateway && r.workload === workload);
+    const row = rows.find((r) => r.part === part && r.gateway === gateway && r.workload === workload);
     if (row) bars.push({ label: LABELS[gateway], value: row[metric], color: COLORS[gateway], text: fmt(row[metric], metric === 'rps' ? 0 : 1) });
   }
   // The floor: for req/s the register with the lowest throughput, for p50 the one with the highest latency.
-  const direct = rows.filter((r) => r.part === 'compare' && r.gateway === 'direct' && r.workload === workload);
-  const floor = metric === 'rps' ? direct.sort((a, b) => a.rps - b.rps)[0] : slowestDirect(rows, workload);
+  const direct = rows.filter((r) => r.part === part && r.gateway === 'direct' && r.workload === workload);
+  const floor = metric === 'rps' ? direct.sort((a, b) => a.rps - b.rps)[0] : slowestDirect(rows, workload, part);
   if (floor) bars.push({ label: `${LABELS.direct}: ${floor.subgraph}`, value: floor[metric], color: COLORS.direct, text: fmt(floor[metric], metric === 'rps' ? 0 : 1) });
   return bars;
 }
@@ -84,10 +85,13 @@ export function renderChart(results: BenchResults, workloads: readonly WorkloadN
   const scale = rows.filter((row) => row.part === 'scale').sort((a, b) => a.persons - b.persons);
   const panels = [
     panel(40, 'Throughput (req/s, higher is better)', workloads.map((w) => ({ name: w, bars: gatewayBars(rows, w, 'rps') })), 'req/s'),
-    panel(40 + PANEL_HEIGHT, 'Median latency p50 (ms, lower is better)', workloads.map((w) => ({ name: w, bars: gatewayBars(rows, w, 'p50_ms') })), 'ms'),
+    panel(40 + PANEL_HEIGHT, 'Median latency p50 under load (ms, lower is better)', workloads.map((w) => ({ name: w, bars: gatewayBars(rows, w, 'p50_ms') })), 'ms'),
   ];
+  if (rows.some((row) => row.part === 'latency')) {
+    panels.push(panel(40 + panels.length * PANEL_HEIGHT, 'Median latency p50 at one connection, unloaded (ms, lower is better)', [{ name: 'dashboard', bars: gatewayBars(rows, 'dashboard', 'p50_ms', 'latency') }], 'ms'));
+  }
   if (scale.length > 0) {
-    panels.push(panel(40 + 2 * PANEL_HEIGHT, 'Hub dashboard p50 by persons in the registers (PostgreSQL; ms)', [{
+    panels.push(panel(40 + panels.length * PANEL_HEIGHT, 'Hub dashboard p50 by persons in the registers (PostgreSQL; ms)', [{
       name: 'dashboard',
       bars: scale.map((row) => ({ label: `${row.persons.toLocaleString('en')} persons`, value: row.p50_ms, color: COLORS.hub, text: `${compact(row.persons)}: ${fmt(row.p50_ms, 1)}` })),
     }], 'ms'));

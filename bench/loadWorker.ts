@@ -18,6 +18,8 @@ export interface LoadJob {
   readonly seconds: number;
   /** The body every response must have (checked once before measuring); a different one counts as a mismatch. */
   readonly expectBody?: string;
+  /** A fixed rate (requests per second over all connections) instead of as fast as the server answers. */
+  readonly rate?: number;
   /** Partner runs: sign a fresh DPoP proof (RFC 9449) for every request with this key. */
   readonly dpop?: { readonly privateJwk: JWK; readonly accessToken: string; readonly htu: string };
 }
@@ -79,7 +81,7 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const instance = autocannon(
-      { url: `${url.origin}${url.pathname}`, connections: job.connections, pipelining: 1, duration: job.seconds, timeout: 10, requests: [request], ...(job.expectBody !== undefined ? { verifyBody: (body: string) => body === job.expectBody } : {}) },
+      { url: `${url.origin}${url.pathname}`, connections: job.connections, pipelining: 1, duration: job.seconds, timeout: 10, requests: [request], ...(job.rate ? { overallRate: job.rate } : {}), ...(job.expectBody !== undefined ? { verifyBody: (body: string) => body === job.expectBody } : {}) },
       (error: Error | null, result: AutocannonResult) => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         if (error) {

@@ -32,6 +32,8 @@ export interface StartServiceOptions {
   /** A TypeScript entry, relative to the repository root, run as `node --import tsx <script>`. */
   script: string;
   args?: string[];
+  /** Node options before the script (`--cpu-prof`, say). */
+  nodeArgs?: string[];
   env: Record<string, string | undefined>;
   /** The port it will listen on (the readiness probe's). */
   port: number;
@@ -45,7 +47,7 @@ export interface StartServiceOptions {
 export async function startService(options: StartServiceOptions): Promise<ChildService> {
   const logFile = join(options.logDir, `${options.name}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', options.script, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script, ...(options.args ?? [])], {
     cwd: ROOT,
     env: options.env as NodeJS.ProcessEnv,
     stdio: ['ignore', fd, fd],

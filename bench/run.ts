@@ -1,15 +1,12 @@
 /**
- * `npm run bench [-- --quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--out DIR] [--reseed]
- * [--skip-scale] [--scale-persons 1000,100000,1000000] [--keep]`: the hub's gateway side by side with a bare
- * @apollo/gateway, Hive Gateway and the registers called directly, then the hub at 1,000 to 1,000,000 persons on
- * PostgreSQL. See bench/README.md. Exit codes: 0 done (whether the targets were met or not), 1 failed, 2 bad arguments.
+ * `npm run bench [-- --quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--latency-duration S]
+ * [--out DIR] [--reseed] [--skip-scale] [--scale-persons 1000,100000,1000000] [--keep]`: the hub's gateway side by
+ * side with a bare @apollo/gateway, Hive Gateway and the registers called directly (loaded, and unloaded at one
+ * connection), then the hub at 1,000 to 1,000,000 persons on PostgreSQL. See bench/README.md. Exit codes: 0 done (whether the targets were met or not), 1 failed, 2 bad arguments.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { DEV_PARTNER_KEY_FILES } from '../consent/partners.js';
@@ -19,7 +16,10 @@ import { personIdFor } from '../lib/personId.js';
 import { createDpopProof } from '../lib/tokens/dpopProof.js';
 import { INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
 import { renderChart } from './chart.js';
-import type { LoadJob, LoadResult } from './loadWorker.js';
+import {
+  baseEnv, BENCH_PSEUDONYM_KEY, COMPARE_PERSONS, LoadGenerator, registerEnv, registerUrls, SEED, startSubgraphs, token,
+  type RegisterPorts,
+} from './harness.js';
 import {
   answersGraphQL, freePorts, readyz, ROOT, running, startService, startUsageWindow, stopAll, type ChildService,
 } from './processes.js';
@@ -30,16 +30,7 @@ import {
   subgraphBody, subgraphRequests, WORKLOADS, type SubgraphRequest, type Workload,
 } from './workloads.js';
 
-const USAGE = 'usage: npm run bench [-- --quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--out DIR] [--reseed] [--skip-scale] [--scale-persons 1000,100000,1000000] [--keep]';
-/** Persons in the SQLite registers of the side-by-side part (dev mode seeds them on first start). */
-const COMPARE_PERSONS = 1000;
-/** The seed of every register's synthetic data (the dev seed's, lib/subgraph/devSeed.ts). */
-const SEED = 'hub';
-/**
- * A fixed dev-only pseudonym key, so the person ids in a reused PostgreSQL database match the tokens of a later
- * run (each run has a fresh hub home, and would otherwise generate a new key).
- */
-const BENCH_PSEUDONYM_KEY = createHash('sha256').update('personal-data-hub bench pseudonym key (dev only)').digest();
+const USAGE = 'usage: npm run bench [-- --quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--latency-duration S] [--out DIR] [--reseed] [--skip-scale] [--scale-persons 1000,100000,1000000] [--keep]';
 /** The registers refuse internal credentials older than 120 s: a cell (warm-up + measurement) must fit well inside. */
 const MAX_CELL_SECONDS = 100;
 
@@ -51,6 +42,8 @@ interface Settings {
   warmupSeconds: number;
   laterWarmupSeconds: number;
   connections: number;
+  /** Measured seconds of each latency cell (one connection, after a 1 s warm-up). */
+  latencySeconds: number;
   outDir: string;
   outName: 'quick' | 'latest';
   scalePersons: number[];
@@ -76,7 +69,7 @@ function readSettings(argv: string[]): Settings {
       strict: true,
       options: {
         quick: { type: 'boolean' }, rounds: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' },
-        connections: { type: 'string' }, out: { type: 'string' }, reseed: { type: 'boolean' }, 'skip-scale': { type: 'boolean' },
+        connections: { type: 'string' }, 'latency-duration': { type: 'string' }, out: { type: 'string' }, reseed: { type: 'boolean' }, 'skip-scale': { type: 'boolean' },
         'scale-persons': { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -99,6 +92,7 @@ function readSettings(argv: string[]): Settings {
     warmupSeconds,
     laterWarmupSeconds: Math.min(1, warmupSeconds),
     connections: Math.round(positive(values.connections, 'connections', 10)),
+    latencySeconds: positive(values['latency-duration'], 'latency-duration', quick ? 2 : 5),
     outDir: resolve(values.out ?? join(ROOT, 'bench', 'results')),
     outName: quick ? 'quick' : 'latest',
     scalePersons: [...new Set(scalePersons)].sort((a, b) => a - b),
@@ -111,107 +105,12 @@ function readSettings(argv: string[]): Settings {
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
-/** Variables of the caller's environment that would point a child at something else than the bench's own services. */
-const FOREIGN = /^(DATABASE_URL|[A-Z]+_DATABASE_URL|(POPULATION|TAX|VEHICLES|EDUCATION|CONSENT|ISSUER|PORTAL)_URL|(GATEWAY|POPULATION|TAX|VEHICLES|EDUCATION|AUTH|PORTAL|PARTNER)_PORT|HUB_[A-Z_]+|GATEWAY_[A-Z_]+|LOG_LEVEL|PARTNERS_FILE|UPSTREAM_[A-Z_]+|ACCESS_TOKEN_ALGORITHMS|SUBGRAPH_TIMEOUT_MS|NODE_ENV)$/;
-
-function baseEnv(home: string): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([key]) => !FOREIGN.test(key)));
-  return {
-    ...env,
-    // What a deployment sets: graphql-js, for one, skips its development-only checks in production.
-    NODE_ENV: 'production',
-    APOLLO_TELEMETRY_DISABLED: '1',
-    HUB_MODE: 'dev',
-    HUB_HOME: home,
-    HUB_PSEUDONYM_KEY: BENCH_PSEUDONYM_KEY.toString('base64url'),
-    HUB_SEED_PERSONS: String(COMPARE_PERSONS),
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-  };
-}
-
-/** The four register ports of one subgraphs process. */
-type RegisterPorts = Record<Register, number>;
-
-function registerEnv(ports: RegisterPorts): Record<string, string> {
-  return { POPULATION_PORT: String(ports.population), TAX_PORT: String(ports.tax), VEHICLES_PORT: String(ports.vehicles), EDUCATION_PORT: String(ports.education) };
-}
-
-function registerUrls(ports: RegisterPorts): Record<Register, string> {
-  return Object.fromEntries(REGISTERS.map((r) => [r, `http://127.0.0.1:${ports[r]}/graphql`])) as Record<Register, string>;
-}
-
-function startSubgraphs(name: string, env: Record<string, string | undefined>, ports: RegisterPorts, logDir: string): Promise<ChildService> {
-  return startService({
-    name,
-    script: 'bench/subgraphs.ts',
-    env: { ...env, ...registerEnv(ports) },
-    port: ports.population,
-    logDir,
-    // A fresh SQLite home seeds itself first; a cold start on a loaded machine takes a while.
-    timeoutMs: 240_000,
-    ready: async () => (await Promise.all(REGISTERS.map((r) => readyz(ports[r]).catch(() => false)))).every(Boolean),
-  });
-}
-
-/** `npm run token` (scripts/token.ts), run directly with node so no npm banner gets in the way. */
-function token(env: Record<string, string | undefined>, args: string[]): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (err += chunk));
-    child.once('exit', (code) => {
-      const lines = out.split('\n').filter(Boolean);
-      if (code === 0 && lines.length === 1) resolvePromise(lines[0]!);
-      else reject(new Error(`scripts/token.ts ${args.join(' ')} exited ${String(code)}: ${err.trim()}`));
-    });
-  });
-}
-
-/** The load generator's process: one job at a time over stdin/stdout. */
-class LoadGenerator {
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #waiting: { resolve: (result: LoadResult) => void; reject: (error: Error) => void }[] = [];
-  #nextId = 1;
-
-  constructor(logDir: string) {
-    this.#child = spawn(process.execPath, ['--import', 'tsx', 'bench/loadWorker.ts'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } });
-    let errors = '';
-    this.#child.stderr.on('data', (chunk) => (errors += String(chunk)));
-    this.#child.once('exit', (code) => {
-      if (errors) {
-        try {
-          writeFileSync(join(logDir, 'loadWorker.log'), errors);
-        } catch {
-          // the hub home is already gone: the run is over
-        }
-      }
-      for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error(`the load generator exited (${String(code)}): ${errors.slice(-2000)}`));
-    });
-    createInterface({ input: this.#child.stdout }).on('line', (line) => this.#waiting.shift()?.resolve(JSON.parse(line) as LoadResult));
-  }
-
-  get pid(): number {
-    return this.#child.pid!;
-  }
-
-  run(job: Omit<LoadJob, 'id'>): Promise<LoadResult> {
-    return new Promise((resolve, reject) => {
-      this.#waiting.push({ resolve, reject });
-      this.#child.stdin.write(`${JSON.stringify({ ...job, id: this.#nextId++ })}\n`);
-    });
-  }
-
-  stop(): void {
-    this.#child.stdin.end();
-  }
-}
-
 /** What one cell sends, and to whom. */
 interface Cell {
   readonly part: Run['part'];
   readonly gateway: GatewayName;
+  /** Concurrent connections of the load generator: the setting for `compare` and `scale`, 1 for `latency`. */
+  readonly connections: number;
   readonly workload: Workload;
   readonly subgraph?: Register;
   readonly persons: number;
@@ -269,7 +168,7 @@ async function main(): Promise<number> {
   let load: LoadGenerator | undefined;
   try {
     const env = baseEnv(home);
-    log(`bench: ${settings.mode} mode, ${settings.rounds} round(s), ${settings.durationSeconds} s per cell after ${settings.warmupSeconds} s warm-up (${settings.laterWarmupSeconds} s after round 1), ${settings.connections} connections; hub home ${home}`);
+    log(`bench: ${settings.mode} mode, ${settings.rounds} round(s), ${settings.durationSeconds} s per cell after ${settings.warmupSeconds} s warm-up (${settings.laterWarmupSeconds} s after round 1), ${settings.connections} connections (latency cells: 1 connection, ${settings.latencySeconds} s); hub home ${home}`);
 
     // 1. The PostgreSQL databases of the scale part, before anything runs: seeding must not disturb a measurement.
     let phase = Date.now();
@@ -311,7 +210,9 @@ async function main(): Promise<number> {
       startService({ name: 'hive-gateway', script: 'bench/peers/hiveGateway.ts', env: peerEnv(hivePort, registerUrls(mainPorts)), port: hivePort, logDir, ready: answersGraphQL }),
       ...scaleDatabases.map((db, i) => startSubgraphs(`subgraphs-${db.persons}`, { ...env, DATABASE_URL: db.url }, scalePorts[i]!.registers, logDir)),
     ]);
-    const hub = await startService({ name: 'hub-gateway', script: 'gateway/main.ts', env, port: hubPort, logDir, ready: readyz });
+    // BENCH_HUB_CPU_PROF=<dir>: the hub's gateway writes a V8 CPU profile there when it stops (bench/README.md).
+    const hubNodeArgs = process.env.BENCH_HUB_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', resolve(process.env.BENCH_HUB_CPU_PROF)] : [];
+    const hub = await startService({ name: 'hub-gateway', script: 'gateway/main.ts', nodeArgs: hubNodeArgs, env, port: hubPort, logDir, ready: readyz });
     // One hub gateway per database size, sharing the authorization server, keys and consent database of the main one.
     const scaleHubs = await Promise.all(scaleDatabases.map((db, i) => {
       const urls = registerUrls(scalePorts[i]!.registers);
@@ -343,17 +244,17 @@ async function main(): Promise<number> {
       const url = `http://127.0.0.1:${service.port}/graphql`;
       const partner = workload.caller === 'partner';
       return {
-        part, gateway: 'hub', workload, persons, database, service, subgraphs: subgraphsService, url,
+        part, gateway: 'hub', connections: settings.connections, workload, persons, database, service, subgraphs: subgraphsService, url,
         request: () => ({ headers: { authorization: partner ? `DPoP ${partnerToken}` : `Bearer ${citizenToken}` }, body: gatewayBody(workload) }),
         ...(partner ? { dpop: { privateJwk: partnerJwk, accessToken: partnerToken, htu: url } } : {}),
       };
     };
     const peerCell = (gateway: 'apollo-gateway' | 'hive-gateway', service: ChildService, workload: Workload): Cell => ({
-      part: 'compare', gateway, workload, persons: COMPARE_PERSONS, database: 'sqlite', service, subgraphs, url: `http://127.0.0.1:${service.port}/graphql`,
+      part: 'compare', gateway, connections: settings.connections, workload, persons: COMPARE_PERSONS, database: 'sqlite', service, subgraphs, url: `http://127.0.0.1:${service.port}/graphql`,
       request: (credentials) => ({ headers: Object.fromEntries(REGISTERS.map((r) => [credentialHeader(r), credentials[r]])), body: gatewayBody(workload) }),
     });
     const directCell = (workload: Workload, call: SubgraphRequest): Cell => ({
-      part: 'compare', gateway: 'direct', workload, subgraph: call.subgraph, persons: COMPARE_PERSONS, database: 'sqlite', service: subgraphs, subgraphs,
+      part: 'compare', gateway: 'direct', connections: settings.connections, workload, subgraph: call.subgraph, persons: COMPARE_PERSONS, database: 'sqlite', service: subgraphs, subgraphs,
       url: registerUrls(mainPorts)[call.subgraph],
       request: (credentials) => ({ headers: { authorization: `Bearer ${credentials[call.subgraph]}` }, body: subgraphBody(call) }),
     });
@@ -401,9 +302,14 @@ async function main(): Promise<number> {
     }
     phases.check_s = (Date.now() - phase) / 1000;
     log(`bench: every gateway answers every workload with the same data (checked in ${seconds(phase)} s)`);
+    // The same dashboard requests one at a time (one connection): the latency of a request that waits for nothing
+    // but its own work, which the p50 target is judged on; at 10 connections every gateway is saturated, and its
+    // latency is mostly queueing (connections / req/s).
+    const latencyCells: Cell[] = compareCells.get('dashboard')!.map((cell) => ({ ...cell, part: 'latency', connections: 1 }));
 
     // 6. Measure: rounds, and in each round every workload on every gateway in turn (the order rotating each round
-    //    so no gateway always runs first), then the registers directly, then the scale points.
+    //    so no gateway always runs first), then the registers directly, then the latency cells (gateways rotating,
+    //    then the registers), then the scale points.
     phase = Date.now();
     load = new LoadGenerator(logDir);
     const runs: Run[] = [];
@@ -414,16 +320,20 @@ async function main(): Promise<number> {
         const gateways = rotate(cells.filter((c) => c.gateway !== 'direct'), round - 1);
         for (const cell of [...gateways, ...cells.filter((c) => c.gateway === 'direct')]) plan.push({ round, cell });
       }
+      const latencyGateways = rotate(latencyCells.filter((c) => c.gateway !== 'direct'), round - 1);
+      for (const cell of [...latencyGateways, ...latencyCells.filter((c) => c.gateway === 'direct')]) plan.push({ round, cell });
       for (const cell of rotate(scaleCells, round - 1)) plan.push({ round, cell });
     }
-    log(`bench: ${plan.length} cells, about ${Math.round(estimateSeconds(settings, scaleCells.length))} s`);
+    log(`bench: ${plan.length} cells, about ${Math.round(estimateSeconds(settings, scaleCells.length, latencyCells.length))} s`);
     for (const [index, { round, cell }] of plan.entries()) {
       const { headers, body } = cell.request(await mintCredentials(internalKey, cell.workload, personId));
-      const job = { url: cell.url, headers, body, connections: settings.connections, ...(cell.dpop ? { dpop: cell.dpop } : {}) };
-      await load.run({ ...job, seconds: round === 1 ? settings.warmupSeconds : settings.laterWarmupSeconds });
+      const job = { url: cell.url, headers, body, connections: cell.connections, ...(cell.dpop ? { dpop: cell.dpop } : {}) };
+      // A latency cell follows the loaded cells of its round: its processes are warm already.
+      const latency = cell.part === 'latency';
+      await load.run({ ...job, seconds: round === 1 && !latency ? settings.warmupSeconds : settings.laterWarmupSeconds });
       const pids = [...new Set([cell.service.pid, cell.subgraphs.pid, load.pid])];
       const window = startUsageWindow(pids);
-      const result = await load.run({ ...job, seconds: settings.durationSeconds, ...(cell.expectBody !== undefined ? { expectBody: cell.expectBody } : {}) });
+      const result = await load.run({ ...job, seconds: latency ? settings.latencySeconds : settings.durationSeconds, ...(cell.expectBody !== undefined ? { expectBody: cell.expectBody } : {}) });
       const { processes: usage, machineCpuPercent } = window.stop();
       const ours = [...usage.values()].reduce((sum, u) => sum + u.cpuPercent, 0);
       if (result.error) throw new Error(`${label(cell)}: the load generator failed: ${result.error}`);
@@ -438,6 +348,7 @@ async function main(): Promise<number> {
         cpu_percent: round2(usage.get(cell.service.pid)!.cpuPercent),
         rss_mb: round2(usage.get(cell.service.pid)!.peakRssMb),
         part: cell.part,
+        connections: cell.connections,
         database: cell.database,
         ...(cell.subgraph ? { subgraph: cell.subgraph } : {}),
         mean_ms: round3(result.mean_ms),
@@ -462,7 +373,7 @@ async function main(): Promise<number> {
       machine: { ...machine, loadavg_end: loadavg().map((n) => Math.round(n * 100) / 100) },
       settings: {
         rounds: settings.rounds, duration_s: settings.durationSeconds, warmup_s: settings.warmupSeconds, later_warmup_s: settings.laterWarmupSeconds,
-        connections: settings.connections, persona: BENCH_PERSONA, compare_persons: COMPARE_PERSONS, compare_database: 'sqlite', seed: SEED,
+        connections: settings.connections, latency_duration_s: settings.latencySeconds, latency_connections: 1, persona: BENCH_PERSONA, compare_persons: COMPARE_PERSONS, compare_database: 'sqlite', seed: SEED,
         log_level: env.LOG_LEVEL, node_env: env.NODE_ENV, phases, elapsed_s: Math.round((Date.now() - started) / 100) / 10,
       },
       runs,
@@ -495,7 +406,7 @@ async function main(): Promise<number> {
 
 function label(cell: Cell): string {
   const who = cell.part === 'scale' ? `hub@${cell.persons.toLocaleString('en')}pg` : cell.gateway;
-  return `${cell.workload.name} ${who}${cell.subgraph ? ` ${cell.subgraph}` : ''}`;
+  return `${cell.workload.name} ${who}${cell.subgraph ? ` ${cell.subgraph}` : ''}${cell.part === 'latency' ? ' @1 conn' : ''}`;
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {
@@ -505,11 +416,12 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 }
 
 /** A rough duration of the measuring phase, for the token lifetime and the log. */
-function estimateSeconds(settings: Settings, scalePoints: number): number {
+function estimateSeconds(settings: Settings, scalePoints: number, latencyCells = 7): number {
   const perRound = 9 + 7 + scalePoints;
   const overhead = 0.4;
   return perRound * (settings.durationSeconds + settings.warmupSeconds + overhead) +
-    (settings.rounds - 1) * perRound * (settings.durationSeconds + settings.laterWarmupSeconds + overhead);
+    (settings.rounds - 1) * perRound * (settings.durationSeconds + settings.laterWarmupSeconds + overhead) +
+    settings.rounds * latencyCells * (settings.latencySeconds + settings.laterWarmupSeconds + overhead);
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -18,6 +18,7 @@ import { createOperationExecutor } from './executeOperation.js';
 import { assertOperationAllowed, readGraphQLRequest } from './httpRequest.js';
 import { createDocumentCache, selectOperation } from './operations.js';
 import { SubgraphDataSource, type GatewayRequestContext } from './subgraphDataSource.js';
+import { createSubgraphTransport } from './subgraphTransport.js';
 import { loadGatewaySupergraph } from './supergraph.js';
 
 /** Collaborators a test may swap. */
@@ -54,6 +55,8 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     publicUrl: () => publicUrl,
     now: overrides.now,
   });
+  // Keep-alive connection pools to the subgraphs, shared by every register's data source.
+  const transport = createSubgraphTransport();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.executionSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -61,7 +64,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
       const register = name as SubgraphName;
       const url = config.subgraphUrls[register];
       if (!url) throw new TypeError(`no URL configured for subgraph ${name}`);
-      return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint });
+      return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint, transport });
     },
   });
   const { executor } = await gateway.load();
@@ -130,6 +133,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     async stop() {
       await close(server);
       await gateway.stop();
+      transport.close();
       await records.close();
     },
   };

@@ -2,6 +2,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { subgraphAudience, type SubgraphName } from '../lib/config.js';
 import type { InternalCredential } from '../lib/tokens/internalCredential.js';
+import { SubgraphCallFailed, type SubgraphTransport } from './subgraphTransport.js';
 
 /** Why a register's part of a request failed; becomes the pathed error's code. */
 export type SubgraphFailure = 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_ERROR';
@@ -21,7 +22,8 @@ export interface SubgraphDataSourceOptions {
   url: string;
   timeoutMs: number;
   mint: (audience: string, claims: InternalCredential) => Promise<string>;
-  fetch?: typeof fetch;
+  /** The connection pools the call goes through (gateway/subgraphTransport.ts), shared by every register. */
+  transport: SubgraphTransport;
 }
 
 /**
@@ -32,38 +34,37 @@ export interface SubgraphDataSourceOptions {
 export class SubgraphDataSource implements GraphQLDataSource<GatewayRequestContext & Record<string, any>> {
   readonly #options: SubgraphDataSourceOptions;
   readonly #audience: string;
-  readonly #fetch: typeof fetch;
+  readonly #url: URL;
 
   constructor(options: SubgraphDataSourceOptions) {
     this.#options = options;
     this.#audience = subgraphAudience(options.register);
-    this.#fetch = options.fetch ?? fetch;
+    this.#url = new URL(options.url);
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayRequestContext & Record<string, any>>): Promise<GatewayGraphQLResponse> {
     const context = options.context as GatewayRequestContext;
-    const { register, url, timeoutMs } = this.#options;
     const token = await this.#options.mint(this.#audience, context.credential);
-    let response: Response;
+    const { query, variables, operationName } = options.request;
+    let response;
     try {
-      response = await this.#fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': context.requestId },
-        body: JSON.stringify({ query: options.request.query, variables: options.request.variables, operationName: options.request.operationName }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      response = await this.#options.transport.post(
+        this.#url,
+        JSON.stringify({ query, variables, operationName }),
+        { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}`, 'x-request-id': context.requestId },
+        this.#options.timeoutMs,
+      );
     } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-      return this.#fail(context, timedOut ? 'SUBGRAPH_TIMEOUT' : 'SUBGRAPH_UNAVAILABLE');
+      const failure = error instanceof SubgraphCallFailed ? error.failure : 'UNAVAILABLE';
+      return this.#fail(context, failure === 'TIMEOUT' ? 'SUBGRAPH_TIMEOUT' : failure === 'UNAVAILABLE' ? 'SUBGRAPH_UNAVAILABLE' : 'SUBGRAPH_ERROR');
     }
     let body: unknown;
     try {
-      body = await response.json();
-    } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-      return this.#fail(context, timedOut ? 'SUBGRAPH_TIMEOUT' : 'SUBGRAPH_ERROR');
+      body = JSON.parse(response.body);
+    } catch {
+      return this.#fail(context, 'SUBGRAPH_ERROR');
     }
-    if (!response.ok || body === null || typeof body !== 'object' || !('data' in body || 'errors' in body)) {
+    if (response.status < 200 || response.status > 299 || body === null || typeof body !== 'object' || !('data' in body || 'errors' in body)) {
       return this.#fail(context, 'SUBGRAPH_ERROR');
     }
     return body as GatewayGraphQLResponse;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { HubError } from '../errors.js';
+import { LruCache } from '../lru.js';
 import type { HubDatabase } from '../storage/database.js';
 import { disclosureHash, GENESIS_HASH } from './disclosureHash.js';
 import type { ConsentTables, DisclosuresTable } from './migrations.js';
@@ -99,6 +100,10 @@ export function createDisclosureLog(database: HubDatabase<any>, options: Disclos
   // Appends for one person from this process wait for each other, so that contention (and retries) is only ever
   // between processes. It is an optimisation: correctness comes from the database's unique key and head guard.
   const tails = new Map<string, Promise<unknown>>();
+  // The head this process last wrote for a person: the first guess of the next append, which saves reading it back.
+  // Only a guess: should another process have moved the head since, the trigger refuses the record and the head is
+  // read from the database as usual. Appends of one person are queued above, so this process's guess is never stale.
+  const lastHeads = new LruCache<string, { seq: number; hash: string }>(10_000);
 
   function queued<T>(personId: string, task: () => Promise<T>): Promise<T> {
     const run = (tails.get(personId) ?? Promise.resolve()).then(task);
@@ -113,17 +118,21 @@ export function createDisclosureLog(database: HubDatabase<any>, options: Disclos
   async function appendNow(input: Omit<DisclosureRecord, 'id' | 'seq' | 'prevHash' | 'hash'>): Promise<DisclosureRecord> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-      const head = await db.selectFrom('disclosure_heads').select(['seq', 'hash']).where('person_id', '=', input.personId).executeTakeFirst();
+      const guessed = lastHeads.get(input.personId);
+      const head = guessed ?? (await db.selectFrom('disclosure_heads').select(['seq', 'hash']).where('person_id', '=', input.personId).executeTakeFirst());
       const partial = { ...input, id: randomUUID(), seq: head ? Number(head.seq) + 1 : 1, prevHash: head?.hash ?? GENESIS_HASH };
       const hash = disclosureHash({ ...partial, at: input.at.getTime() });
       try {
         // One statement: the record and (by trigger, see migrations.ts) the head commit together or not at all.
         await db.insertInto('disclosures').values(toRow({ ...partial, hash })).execute();
+        lastHeads.set(input.personId, { seq: partial.seq, hash });
         return { ...partial, fields: [...input.fields], hash };
       } catch (error) {
+        lastHeads.delete(input.personId);
         if (!CONTENTION_CODES.has(String((error as { code?: unknown }).code))) throw error;
         lastError = error;
-        await sleep(Math.random() * Math.min(5 * attempt, 50));
+        // A stale guess is not contention: read the head at once.
+        if (!guessed) await sleep(Math.random() * Math.min(5 * attempt, 50));
       }
     }
     throw new HubError('DISCLOSURE_UNAVAILABLE', 'The disclosure could not be recorded', { cause: lastError });

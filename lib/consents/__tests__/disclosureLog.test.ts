@@ -147,6 +147,23 @@ function disclosureLogSuite(make: () => Target): void {
     }
   });
 
+  it('extends the chain after another handle moved the head since this log last appended', async () => {
+    const other = openDatabase<any>({ url: target.url });
+    try {
+      const mine = log();
+      const theirs = createDisclosureLog(other, { now: () => NOW });
+      expect((await mine.append(disclosure('p_moved'))).seq).toBe(1);
+      expect((await theirs.append(disclosure('p_moved'))).seq).toBe(2);
+      // This log remembers the head at seq 1; the database refuses that guess and the record goes at seq 3.
+      const third = await mine.append(disclosure('p_moved'));
+      expect(third.seq).toBe(3);
+      expectUnbrokenChain(await mine.list('p_moved'), 3);
+      expect(await mine.verify('p_moved')).toEqual({ ok: true, persons: 1, records: 3, problems: [] });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('keeps one unbroken chain when separate OS processes append for the same person at once', async () => {
     // Each child opens its own records, as a gateway process does; the parent appends too.
     const child = (tag: string) =>
@@ -176,8 +193,8 @@ function disclosureLogSuite(make: () => Target): void {
     const l = log();
     await Promise.all(['p_page_a', 'p_page_b', 'p_page_c'].map((p) => appendMany(l, p, 350, p)));
     const total = await l.count();
-    expect(total).toBe(8 + 100 + 120 + 1050);
-    expect(await l.verify()).toEqual({ ok: true, persons: 7, records: total, problems: [] });
+    expect(total).toBe(8 + 100 + 3 + 120 + 1050);
+    expect(await l.verify()).toEqual({ ok: true, persons: 8, records: total, problems: [] });
   }, 60_000);
 
   it('detects a changed record (HASH_MISMATCH), and a re-hashed one by its broken link', async () => {

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { REGISTERS, type Register } from '../lib/config.js';
+import type { LoadJob, LoadResult } from './loadWorker.js';
+import { readyz, ROOT, startService, type ChildService } from './processes.js';
+
+// What the bench (run.ts) and the hub A/B comparison (ab.ts) both need: the children's environment, the subgraphs
+// process, tokens as `npm run token` prints them, and the load generator's process.
+
+/** Persons in the SQLite registers of the side-by-side part (dev mode seeds them on first start). */
+export const COMPARE_PERSONS = 1000;
+/** The seed of every register's synthetic data (the dev seed's, lib/subgraph/devSeed.ts). */
+export const SEED = 'hub';
+/**
+ * A fixed dev-only pseudonym key, so the person ids in a reused PostgreSQL database match the tokens of a later
+ * run (each run has a fresh hub home, and would otherwise generate a new key).
+ */
+export const BENCH_PSEUDONYM_KEY = createHash('sha256').update('personal-data-hub bench pseudonym key (dev only)').digest();
+/** Variables of the caller's environment that would point a child at something else than the bench's own services. */
+const FOREIGN = /^(DATABASE_URL|[A-Z]+_DATABASE_URL|(POPULATION|TAX|VEHICLES|EDUCATION|CONSENT|ISSUER|PORTAL)_URL|(GATEWAY|POPULATION|TAX|VEHICLES|EDUCATION|AUTH|PORTAL|PARTNER)_PORT|HUB_[A-Z_]+|GATEWAY_[A-Z_]+|LOG_LEVEL|PARTNERS_FILE|UPSTREAM_[A-Z_]+|ACCESS_TOKEN_ALGORITHMS|SUBGRAPH_TIMEOUT_MS|NODE_ENV)$/;
+
+/** The environment of every child: dev mode in a fresh hub home, production NODE_ENV, nothing of the caller's services. */
+export function baseEnv(home: string): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([key]) => !FOREIGN.test(key)));
+  return {
+    ...env,
+    // What a deployment sets: graphql-js, for one, skips its development-only checks in production.
+    NODE_ENV: 'production',
+    APOLLO_TELEMETRY_DISABLED: '1',
+    HUB_MODE: 'dev',
+    HUB_HOME: home,
+    HUB_PSEUDONYM_KEY: BENCH_PSEUDONYM_KEY.toString('base64url'),
+    HUB_SEED_PERSONS: String(COMPARE_PERSONS),
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  };
+}
+
+/** The four register ports of one subgraphs process. */
+export type RegisterPorts = Record<Register, number>;
+
+/** The `<REGISTER>_PORT` variables of one subgraphs process. */
+export function registerEnv(ports: RegisterPorts): Record<string, string> {
+  return { POPULATION_PORT: String(ports.population), TAX_PORT: String(ports.tax), VEHICLES_PORT: String(ports.vehicles), EDUCATION_PORT: String(ports.education) };
+}
+
+/** The GraphQL URLs of one subgraphs process's registers. */
+export function registerUrls(ports: RegisterPorts): Record<Register, string> {
+  return Object.fromEntries(REGISTERS.map((r) => [r, `http://127.0.0.1:${ports[r]}/graphql`])) as Record<Register, string>;
+}
+
+/** Starts the four register subgraphs in one process (bench/subgraphs.ts) and waits until each answers `/readyz`. */
+export function startSubgraphs(name: string, env: Record<string, string | undefined>, ports: RegisterPorts, logDir: string): Promise<ChildService> {
+  return startService({
+    name,
+    script: 'bench/subgraphs.ts',
+    env: { ...env, ...registerEnv(ports) },
+    port: ports.population,
+    logDir,
+    // A fresh SQLite home seeds itself first; a cold start on a loaded machine takes a while.
+    timeoutMs: 240_000,
+    ready: async () => (await Promise.all(REGISTERS.map((r) => readyz(ports[r]).catch(() => false)))).every(Boolean),
+  });
+}
+
+/** `npm run token` (scripts/token.ts), run directly with node so no npm banner gets in the way. */
+export function token(env: Record<string, string | undefined>, args: string[]): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.once('exit', (code) => {
+      const lines = out.split('\n').filter(Boolean);
+      if (code === 0 && lines.length === 1) resolvePromise(lines[0]!);
+      else reject(new Error(`scripts/token.ts ${args.join(' ')} exited ${String(code)}: ${err.trim()}`));
+    });
+  });
+}
+
+/** The load generator's process: one job at a time over stdin/stdout. */
+export class LoadGenerator {
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #waiting: { resolve: (result: LoadResult) => void; reject: (error: Error) => void }[] = [];
+  #nextId = 1;
+
+  constructor(logDir: string) {
+    this.#child = spawn(process.execPath, ['--import', 'tsx', 'bench/loadWorker.ts'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } });
+    let errors = '';
+    this.#child.stderr.on('data', (chunk) => (errors += String(chunk)));
+    this.#child.once('exit', (code) => {
+      if (errors) {
+        try {
+          writeFileSync(join(logDir, 'loadWorker.log'), errors);
+        } catch {
+          // the hub home is already gone: the run is over
+        }
+      }
+      for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error(`the load generator exited (${String(code)}): ${errors.slice(-2000)}`));
+    });
+    createInterface({ input: this.#child.stdout }).on('line', (line) => this.#waiting.shift()?.resolve(JSON.parse(line) as LoadResult));
+  }
+
+  get pid(): number {
+    return this.#child.pid!;
+  }
+
+  run(job: Omit<LoadJob, 'id'>): Promise<LoadResult> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      this.#child.stdin.write(`${JSON.stringify({ ...job, id: this.#nextId++ })}\n`);
+    });
+  }
+
+  stop(): void {
+    this.#child.stdin.end();
+  }
+}
+
