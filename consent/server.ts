@@ -11,7 +11,7 @@ import type { RunningService } from '../lib/subgraph/start.js';
 import { loadPersonas } from '../lib/synthetic/personas.js';
 import { createInternalCredentialVerifier, INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
 import { readConsentServerConfig } from './config.js';
-import { createInteractions, type UpstreamLogin } from './interactions.js';
+import { createInteractions } from './interactions.js';
 import { loadIssuerKey } from './issuerKeys.js';
 import { createOidcAdapter, purgeExpired } from './oidcAdapter.js';
 import { migrateOidc } from './oidcMigrations.js';
@@ -89,33 +89,17 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
       introspection: config.mode === 'dev',
     });
 
-    // The issuer identifier must be known to build the provider; with port 0 (tests) that is after binding.
-    let provider: any;
-    let upstream: UpstreamLogin | undefined;
-    const interactions = createInteractions({
-      provider: () => provider,
-      config: new Proxy({} as typeof config, { get: (_t, key) => config[key as keyof typeof config] }),
-      partners,
-      personas,
-      consents: records.consents,
-      pseudonymKey,
-      pairwiseKey,
-      receiptKey: issuerKey,
-      upstream: {
-        start: (req, res, uid) => upstream!.start(req, res, uid),
-        finish: (req, res) => upstream!.finish(req, res),
-      },
-      now: overrides.now,
-    });
-
+    // The issuer identifier must be known to build the provider; with port 0 (tests) that is after binding. Until
+    // then (a few milliseconds) the fallback answers 503 and /readyz says not ready.
+    let handlers: { provider: any; interactions: ReturnType<typeof createInteractions> } | undefined;
     server = createService({
       logger,
-      ready: async () => provider !== undefined && (await records.database.ping()),
+      ready: async () => handlers !== undefined && (await records.database.ping()),
       routes: { '/graphql': subgraph.handler },
       fallback: async (req, res, scope) => {
-        if (!provider) throw new HubError('SUBGRAPH_UNAVAILABLE', 'Starting');
-        if (await interactions(req, res, scope)) return;
-        await provider.callback()(req, res);
+        if (!handlers) throw new HubError('SUBGRAPH_UNAVAILABLE', 'Starting');
+        if (await handlers.interactions(req, res, scope)) return;
+        await handlers.provider.callback()(req, res);
       },
       nameRoute: (path) => ROUTE_LABELS.find(([pattern]) => pattern.test(path))?.[1],
       trustRequestId: true,
@@ -123,7 +107,7 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
     const port = await listen(server, config.host, config.port);
     const bound = server;
     if (!env.ISSUER_URL) config = Object.freeze({ ...config, issuer: `http://${config.host}:${port}` });
-    provider = createProvider({
+    const provider = createProvider({
       config,
       partners,
       signingJwk: issuerKey.privateJwk,
@@ -133,9 +117,22 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
       cookieKeys: [cookieKey.toString('base64url')],
       logger,
     });
-    if (config.login.kind === 'upstream') {
-      upstream = await createUpstreamLogin({ login: config.login, issuer: config.issuer, cookieKey, logger });
-    }
+    const upstream = config.login.kind === 'upstream'
+      ? await createUpstreamLogin({ login: config.login, issuer: config.issuer, cookieKey, logger })
+      : undefined;
+    const interactions = createInteractions({
+      provider: () => provider,
+      config,
+      partners,
+      personas,
+      consents: records.consents,
+      pseudonymKey,
+      pairwiseKey,
+      receiptKey: issuerKey,
+      upstream,
+      now: overrides.now,
+    });
+    handlers = { provider, interactions };
     const purge = setInterval(() => {
       Promise.all([purgeExpired(records.database), records.replay.purge()]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired records failed'));
     }, 60_000);
