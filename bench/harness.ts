@@ -2,6 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeTrustedDocuments } from '../scripts/devTrustedDocuments.js';
+import { PARTNER_CLIENT_ID, WORKLOADS } from './workloads.js';
 import { createInterface } from 'node:readline';
 import { REGISTERS, type Register } from '../lib/config.js';
 import type { LoadJob, LoadResult } from './loadWorker.js';
@@ -22,6 +24,9 @@ export const BENCH_PSEUDONYM_KEY = createHash('sha256').update('personal-data-hu
 /** Variables of the caller's environment that would point a child at something else than the bench's own services. */
 const FOREIGN = /^(DATABASE_URL|[A-Z]+_DATABASE_URL|(POPULATION|TAX|VEHICLES|EDUCATION|CONSENT|ISSUER|PORTAL)_URL|(GATEWAY|POPULATION|TAX|VEHICLES|EDUCATION|AUTH|PORTAL|PARTNER)_PORT|HUB_[A-Z_]+|GATEWAY_[A-Z_]+|LOG_LEVEL|PARTNERS_FILE|UPSTREAM_[A-Z_]+|ACCESS_TOKEN_ALGORITHMS|SUBGRAPH_TIMEOUT_MS|NODE_ENV)$/;
 
+/** Requests per minute the bench's hubs allow each partner and each citizen: counted, never reached. */
+export const BENCH_RATE_LIMIT = '1000000000';
+
 /** The environment of every child: dev mode in a fresh hub home, production NODE_ENV, nothing of the caller's services. */
 export function baseEnv(home: string): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([key]) => !FOREIGN.test(key)));
@@ -32,9 +37,17 @@ export function baseEnv(home: string): Record<string, string | undefined> {
     APOLLO_TELEMETRY_DISABLED: '1',
     HUB_MODE: 'dev',
     HUB_HOME: home,
+    // The partner workload's operation, registered for demo-bank: the hub runs only registered ones for a partner.
+    TRUSTED_DOCUMENTS_DIR: writeTrustedDocuments(join(home, 'trusted-documents'), {
+      [PARTNER_CLIENT_ID]: WORKLOADS.filter((workload) => workload.caller === 'partner').map((workload) => workload.query),
+    }),
     HUB_PSEUDONYM_KEY: BENCH_PSEUDONYM_KEY.toString('base64url'),
     HUB_SEED_PERSONS: String(COMPARE_PERSONS),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    // Rate limits stay on, as deployed (every hub request pays for its count in the consent database), but far
+    // above what one persona at full load reaches, so that none is refused.
+    RATE_LIMIT_PARTNER_PER_MINUTE: BENCH_RATE_LIMIT,
+    RATE_LIMIT_CITIZEN_PER_MINUTE: BENCH_RATE_LIMIT,
   };
 }
 

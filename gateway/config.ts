@@ -13,6 +13,9 @@ import {
   type SubgraphName,
 } from '../lib/config.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.js';
+import { DEFAULT_TRUSTED_DOCUMENTS_DIR } from './trustedDocuments.js';
+import { DEFAULT_ISSUER_KEYS_MAX_AGE_MS, DEFAULT_ISSUER_KEYS_REFRESH_MS } from '../lib/tokens/issuerKeySet.js';
 
 /** The gateway's configuration, read once from the environment and frozen. */
 export interface GatewayConfig {
@@ -32,9 +35,20 @@ export interface GatewayConfig {
   readonly bodyLimitBytes: number;
   /** Query abuse limits (`GATEWAY_MAX_DEPTH`, `_ALIASES`, `_DIRECTIVES`, `_TOKENS`, `_COST`). */
   readonly limits: QueryLimits;
+  /** Requests per window (`RATE_LIMIT_PARTNER_PER_MINUTE`, `_CITIZEN_PER_MINUTE`; window `RATE_LIMIT_WINDOW_SECONDS`). */
+  readonly rateLimits: RateLimits;
   /** Introspection and field suggestions: dev mode only. */
   readonly introspection: boolean;
+  /** The registered operations, one `<client id>.json` manifest per client (`TRUSTED_DOCUMENTS_DIR`). */
+  readonly trustedDocumentsDir: string | URL;
+  /** Clients that may send unregistered documents: the citizen's own client in dev mode, nobody in production. */
+  readonly adHocClients: ReadonlySet<string>;
   readonly algorithms: readonly string[];
+  /**
+   * The issuer's keys are trusted `maxAgeSeconds` after the last successful fetch (`ISSUER_KEYS_MAX_AGE_SECONDS`,
+   * default 600), then tokens get 503; refetched every `refreshSeconds` (`ISSUER_KEYS_REFRESH_SECONDS`, default 300).
+   */
+  readonly issuerKeys: Readonly<{ maxAgeSeconds: number; refreshSeconds: number }>;
 }
 
 /** Reads and validates the gateway's configuration. */
@@ -65,7 +79,26 @@ export function readGatewayConfig(env: Env): GatewayConfig {
       maxTokens: readPositiveInt(env, 'GATEWAY_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens),
       maxCost: readPositiveInt(env, 'GATEWAY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost),
     }),
+    // "Per minute" with the default window; a test may shorten the window, and the counts then hold per window.
+    rateLimits: Object.freeze({
+      partner: readPositiveInt(env, 'RATE_LIMIT_PARTNER_PER_MINUTE', DEFAULT_RATE_LIMITS.partner),
+      citizen: readPositiveInt(env, 'RATE_LIMIT_CITIZEN_PER_MINUTE', DEFAULT_RATE_LIMITS.citizen),
+      windowMs: readPositiveInt(env, 'RATE_LIMIT_WINDOW_SECONDS', DEFAULT_RATE_LIMITS.windowMs / 1000) * 1000,
+    }),
     introspection: mode === 'dev',
+    trustedDocumentsDir: env.TRUSTED_DOCUMENTS_DIR ?? DEFAULT_TRUSTED_DOCUMENTS_DIR,
+    adHocClients: Object.freeze(new Set(mode === 'dev' ? ['citizen-portal'] : [])),
     algorithms: Object.freeze(algorithms),
+    issuerKeys: readIssuerKeysTiming(env),
   });
+}
+
+/** The issuer keys' maximum age and refresh interval; a refresh at least as long as the age would let keys go stale. */
+function readIssuerKeysTiming(env: Env): GatewayConfig['issuerKeys'] {
+  const maxAgeSeconds = readPositiveInt(env, 'ISSUER_KEYS_MAX_AGE_SECONDS', DEFAULT_ISSUER_KEYS_MAX_AGE_MS / 1000);
+  const refreshSeconds = readPositiveInt(env, 'ISSUER_KEYS_REFRESH_SECONDS', DEFAULT_ISSUER_KEYS_REFRESH_MS / 1000);
+  if (refreshSeconds >= maxAgeSeconds) {
+    throw new TypeError(`ISSUER_KEYS_REFRESH_SECONDS (${refreshSeconds}) must be less than ISSUER_KEYS_MAX_AGE_SECONDS (${maxAgeSeconds})`);
+  }
+  return Object.freeze({ maxAgeSeconds, refreshSeconds });
 }

@@ -6,7 +6,10 @@ import { readBody } from '../lib/http/service.js';
 /** One GraphQL request as read off HTTP: GraphQL over HTTP's GET (queries only) or POST with JSON. */
 export interface GraphQLRequest {
   readonly method: 'GET' | 'POST';
-  readonly query: string;
+  /** The document's text; absent when the request names a registered document only. */
+  readonly query: string | undefined;
+  /** Hex SHA-256 of a registered document: `documentId: "sha256:<hex>"` or `extensions.persistedQuery.sha256Hash`. */
+  readonly documentHash: string | undefined;
   readonly operationName: string | undefined;
   readonly variables: Record<string, unknown> | undefined;
 }
@@ -60,18 +63,23 @@ function readGet(req: IncomingMessage, limit: number): GraphQLRequest {
     if (values.length > 1) throw new HubError('BAD_REQUEST', `"${name}" is given more than once`);
     return values[0];
   };
-  const query = single('query');
-  const operationName = single('operationName');
-  const variablesText = single('variables');
-  let variables: unknown;
-  if (variablesText !== undefined && variablesText !== '') {
+  const json = (name: string): unknown => {
+    const text = single(name);
+    if (text === undefined || text === '') return undefined;
     try {
-      variables = JSON.parse(variablesText);
+      return JSON.parse(text);
     } catch {
-      throw new HubError('BAD_REQUEST', '"variables" is not valid JSON');
+      throw new HubError('BAD_REQUEST', `"${name}" is not valid JSON`);
     }
-  }
-  return checked('GET', { query, operationName: operationName === '' ? undefined : operationName, variables });
+  };
+  const operationName = single('operationName');
+  return checked('GET', {
+    query: single('query'),
+    documentId: single('documentId'),
+    operationName: operationName === '' ? undefined : operationName,
+    variables: json('variables'),
+    extensions: json('extensions'),
+  });
 }
 
 async function readPost(req: IncomingMessage, limit: number): Promise<GraphQLRequest> {
@@ -95,12 +103,48 @@ async function readPost(req: IncomingMessage, limit: number): Promise<GraphQLReq
 
 function checked(method: GraphQLRequest['method'], fields: Record<string, unknown>): GraphQLRequest {
   const { query, operationName, variables } = fields;
-  if (typeof query !== 'string' || query.length === 0) throw new HubError('BAD_REQUEST', '"query" must be a non-empty string');
+  const documentHash = documentHashOf(fields);
+  if (query !== undefined && query !== null && (typeof query !== 'string' || query.length === 0)) throw new HubError('BAD_REQUEST', '"query" must be a non-empty string');
+  if ((query === undefined || query === null) && documentHash === undefined) throw new HubError('BAD_REQUEST', 'Send "query", or "documentId" naming a registered document');
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw new HubError('BAD_REQUEST', '"operationName" must be a string');
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
     throw new HubError('BAD_REQUEST', '"variables" must be an object');
   }
-  return { method, query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined };
+  return {
+    method,
+    query: (query ?? undefined) as string | undefined,
+    documentHash,
+    operationName: operationName ?? undefined,
+    variables: (variables ?? undefined) as Record<string, unknown> | undefined,
+  };
+}
+
+const DOCUMENT_ID = /^sha256:([0-9a-f]{64})$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * The registered document a request names: GraphQL over HTTP's `documentId` ("sha256:<hex>", as Hive Gateway and
+ * GraphQL Yoga send it) or Apollo's `extensions.persistedQuery` (as Apollo Client sends it). Naming it both ways
+ * at once is refused rather than guessed at.
+ */
+function documentHashOf(fields: Record<string, unknown>): string | undefined {
+  const { documentId, extensions } = fields;
+  let fromId: string | undefined;
+  if (documentId !== undefined && documentId !== null) {
+    const match = typeof documentId === 'string' ? DOCUMENT_ID.exec(documentId) : null;
+    if (!match) throw new HubError('BAD_REQUEST', '"documentId" must be "sha256:" and 64 lowercase hex digits');
+    fromId = match[1];
+  }
+  if (extensions === undefined || extensions === null) return fromId;
+  if (typeof extensions !== 'object' || Array.isArray(extensions)) throw new HubError('BAD_REQUEST', '"extensions" must be an object');
+  const persisted = (extensions as { persistedQuery?: unknown }).persistedQuery;
+  if (persisted === undefined) return fromId;
+  const { version, sha256Hash } = (persisted ?? {}) as { version?: unknown; sha256Hash?: unknown };
+  if (version !== 1 || typeof sha256Hash !== 'string' || !SHA256_HEX.test(sha256Hash)) {
+    throw new HubError('BAD_REQUEST', '"extensions.persistedQuery" must be { "version": 1, "sha256Hash": "<64 lowercase hex digits>" }');
+  }
+  if (fromId !== undefined) throw new HubError('BAD_REQUEST', 'Name the document by "documentId" or by "extensions.persistedQuery", not both');
+  return sha256Hash;
 }
 
 /**

@@ -15,11 +15,14 @@ import { createAuthenticator, type Authenticated } from './authenticate.js';
 import { disclosedFields } from './disclosures.js';
 import { readGatewayConfig } from './config.js';
 import { createOperationExecutor } from './executeOperation.js';
+import { createRateLimiter } from './rateLimit.js';
 import { assertOperationAllowed, readGraphQLRequest } from './httpRequest.js';
 import { createDocumentCache, selectOperation } from './operations.js';
+import { createTrustedDocuments, loadTrustedDocuments } from './trustedDocuments.js';
 import { SubgraphDataSource, type GatewayRequestContext } from './subgraphDataSource.js';
 import { createSubgraphTransport } from './subgraphTransport.js';
 import { loadGatewaySupergraph } from './supergraph.js';
+import { createGatewayReadiness } from './readiness.js';
 
 /** Collaborators a test may swap. */
 export interface GatewayOverrides {
@@ -42,10 +45,14 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     issuer: config.issuer,
     audience: config.audience,
     algorithms: [...config.algorithms],
+    keysMaxAgeMs: config.issuerKeys.maxAgeSeconds * 1000,
+    keysRefreshMs: config.issuerKeys.refreshSeconds * 1000,
+    logger: logger.child({ component: 'issuer-keys' }),
     now: overrides.now,
     keySet: overrides.keySet,
   });
   const records = await openConsentRecords(readConsentDatabaseUrl(env));
+  const limiter = createRateLimiter({ store: records.rateLimits, limits: config.rateLimits, now: overrides.now, logger: logger.child({ component: 'rate-limit' }) });
   // Known once the port is bound (port 0 in tests), unless configured.
   let publicUrl = config.publicUrl ?? '';
   const authenticate = createAuthenticator({
@@ -69,13 +76,20 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
   });
   const { executor } = await gateway.load();
   const documents = createDocumentCache({ schema: supergraph.apiSchema, introspection: config.introspection, limits: config.limits });
+  const documentFor = createTrustedDocuments({
+    registry: loadTrustedDocuments(config.trustedDocumentsDir),
+    adHocClients: config.adHocClients,
+    validate: (body) => documents.prepare(body),
+  });
   const run = createOperationExecutor({ apiSchema: supergraph.apiSchema, executor, requirements: supergraph.requirements, owners: supergraph.owners });
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const caller = await authenticate(req);
+    await limiter.check(caller);
     const { credential } = caller;
     const body = await readGraphQLRequest(req, res, { bodyLimitBytes: config.bodyLimitBytes });
-    const prepared = { ...documents.prepare(body.query), query: body.query };
+    const query = documentFor(credential.clientId, body);
+    const prepared = { ...documents.prepare(query), query };
     const operation = selectOperation(prepared.document, body.operationName);
     assertOperationAllowed(body, operation);
     const context: GatewayRequestContext = { requestId: scope.requestId, credential, failures: new Map() };
@@ -111,7 +125,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
 
   const server = createService({
     logger,
-    ready: async () => (await verifier.ready()) && (await records.database.ping()) && (await subgraphsReady(config.subgraphUrls)),
+    ready: createGatewayReadiness({ issuerKeys: () => verifier.keys(), consentDatabase: () => records.database.ping(), subgraphUrls: config.subgraphUrls }),
     routes: {
       '/graphql': async (req, res, scope) => {
         try {
@@ -131,6 +145,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     port,
     url: `http://${config.host}:${port}/graphql`,
     async stop() {
+      verifier.stop();
       await close(server);
       await gateway.stop();
       transport.close();
@@ -153,13 +168,3 @@ function challengeFor(error: HubError, authorization: string | undefined): Recor
 
 /** The DPoP proof algorithms the gateway accepts (lib/tokens/dpop.ts's default). */
 const DPOP_ALGORITHMS = 'ES256 EdDSA PS256';
-
-/** The gateway is ready only when every register answers its health check. */
-async function subgraphsReady(urls: Readonly<Record<SubgraphName, string>>): Promise<boolean> {
-  const checks = Object.values(urls).map(async (url) => {
-    const response = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2000) });
-    return response.ok;
-  });
-  const results = await Promise.allSettled(checks);
-  return results.every((r) => r.status === 'fulfilled' && r.value);
-}

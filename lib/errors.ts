@@ -19,11 +19,15 @@ export type HubErrorCode =
   | 'TOO_MANY_DIRECTIVES'
   | 'TOO_MANY_TOKENS'
   | 'QUERY_TOO_COMPLEX'
+  | 'PERSISTED_QUERY_NOT_IN_LIST'
+  | 'QUERY_NOT_IN_SAFELIST'
   | 'SUBGRAPH_UNAVAILABLE'
   | 'SUBGRAPH_TIMEOUT'
   | 'SUBGRAPH_ERROR'
   | 'DISCLOSURE_UNAVAILABLE'
   | 'CONSENT_STORE_UNAVAILABLE'
+  | 'ISSUER_UNAVAILABLE'
+  | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
 /** HTTP status that goes with each code when the error ends the request. */
@@ -49,6 +53,9 @@ export const HTTP_STATUS: Readonly<Record<HubErrorCode, number>> = Object.freeze
   TOO_MANY_DIRECTIVES: 400,
   TOO_MANY_TOKENS: 400,
   QUERY_TOO_COMPLEX: 400,
+  // Trusted documents (gateway/trustedDocuments.ts): a client runs only its registered operations.
+  PERSISTED_QUERY_NOT_IN_LIST: 400,
+  QUERY_NOT_IN_SAFELIST: 403,
   SUBGRAPH_UNAVAILABLE: 200,
   SUBGRAPH_TIMEOUT: 200,
   SUBGRAPH_ERROR: 200,
@@ -56,6 +63,11 @@ export const HTTP_STATUS: Readonly<Record<HubErrorCode, number>> = Object.freeze
   DISCLOSURE_UNAVAILABLE: 503,
   // The consent behind a partner token could not be checked: fail closed.
   CONSENT_STORE_UNAVAILABLE: 503,
+  // The issuer's keys were not confirmed within the maximum age (lib/tokens/issuerKeySet.ts): the token is not known
+  // to be bad, the gateway just cannot vouch for it now, so not 401 (which tells a client to throw its token away).
+  ISSUER_UNAVAILABLE: 503,
+  // Too many requests from one partner or about one citizen in this window; `Retry-After` says when to come back.
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 });
 

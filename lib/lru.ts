@@ -25,6 +25,10 @@ export class LruCache<K, V> {
   delete(key: K): void {
     this.#map.delete(key);
   }
+  /** Forgets every entry. */
+  clear(): void {
+    this.#map.clear();
+  }
   /** Number of entries held. */
   get size(): number {
     return this.#map.size;

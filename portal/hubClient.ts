@@ -1,5 +1,7 @@
 import type { Language } from '../lib/web/language.js';
-import { PERSON_SELECTION, REGISTERS, registerOf, type MyData, type PersonData, type Register } from './registers.js';
+import { documentIdOf } from '../lib/trustedDocuments.js';
+import { PORTAL_OPERATIONS, type PortalOperation } from './operations.js';
+import { REGISTERS, registerOf, type MyData, type PersonData, type Register } from './registers.js';
 
 /** Why a call to the hub failed; each code has its own page. */
 export type HubClientErrorCode = 'SIGN_IN_REQUIRED' | 'NOT_FOUND' | 'HUB_UNAVAILABLE';
@@ -63,8 +65,6 @@ export interface HubClientOptions {
   fetch?: typeof fetch;
 }
 
-const CONSENT_FIELDS = 'id status scopes grantedAt expiresAt revokedAt client { id name }';
-const DISCLOSURE_FIELDS = 'cursor at consentId purpose fields requestId client { id name }';
 const EXPORT_PAGE = 500;
 
 interface GraphQLError {
@@ -76,14 +76,16 @@ interface GraphQLError {
 /** Creates the portal's GraphQL client of the gateway. */
 export function createHubClient(options: HubClientOptions): HubClient {
   const fetchImpl = options.fetch ?? fetch;
+  // The portal sends only registered operations, by id: production gateways run nothing else for it.
+  const documentIds = Object.fromEntries(Object.entries(PORTAL_OPERATIONS).map(([name, body]) => [name, documentIdOf(body)])) as Record<PortalOperation, string>;
 
-  async function call(token: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data: any; errors: GraphQLError[] }> {
+  async function call(token: string, operation: PortalOperation, variables: Record<string, unknown> = {}): Promise<{ data: any; errors: GraphQLError[] }> {
     let response: Response;
     try {
       response = await fetchImpl(options.gatewayUrl, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ documentId: documentIds[operation], variables }),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (cause) {
@@ -115,7 +117,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
   }
 
   async function myData(token: string): Promise<MyData> {
-    const { data, errors } = await call(token, `query PortalMyData { me { ${PERSON_SELECTION} } }`);
+    const { data, errors } = await call(token, 'PortalMyData');
     const unavailable = new Set<Register>();
     for (const error of errors) {
       const [root, field] = error.path ?? [];
@@ -133,13 +135,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
   }
 
   async function consents(token: string, lang: Language): Promise<ConsentItem[]> {
-    const query = `query PortalConsents($lang: String!) { me { consents { ${CONSENT_FIELDS} purpose(language: $lang) } } }`;
-    return requireNoErrors(await call(token, query, { lang }), 'consents').me.consents;
+    return requireNoErrors(await call(token, 'PortalConsents', { lang }), 'consents').me.consents;
   }
 
   async function disclosures(token: string, page: { first: number; before?: string }): Promise<DisclosureItem[]> {
-    const query = `query PortalDisclosures($first: Int!, $before: String) { me { disclosures(first: $first, before: $before) { ${DISCLOSURE_FIELDS} } } }`;
-    return requireNoErrors(await call(token, query, { first: page.first, before: page.before ?? null }), 'disclosures').me.disclosures;
+    return requireNoErrors(await call(token, 'PortalDisclosures', { first: page.first, before: page.before ?? null }), 'disclosures').me.disclosures;
   }
 
   return {
@@ -147,17 +147,15 @@ export function createHubClient(options: HubClientOptions): HubClient {
     consents,
     disclosures,
     async receipt(token, consentId) {
-      const data = requireNoErrors(await call(token, 'query PortalReceipts { me { consents { id receipt } } }'), 'receipt');
+      const data = requireNoErrors(await call(token, 'PortalReceipts'), 'receipt');
       const consent = (data.me.consents as Array<{ id: string; receipt: string }>).find((c) => c.id === consentId);
       return consent?.receipt || undefined;
     },
     async revokeConsent(token, consentId) {
-      const mutation = 'mutation PortalRevoke($id: ID!) { revokeConsent(id: $id) { id status } }';
-      return requireNoErrors(await call(token, mutation, { id: consentId }), 'revoke').revokeConsent;
+      return requireNoErrors(await call(token, 'PortalRevoke', { id: consentId }), 'revoke').revokeConsent;
     },
     async everything(token) {
-      const query = `query PortalExport { me { consents { ${CONSENT_FIELDS} receipt fi: purpose(language: "fi") sv: purpose(language: "sv") en: purpose(language: "en") } } }`;
-      const [data, consentData] = await Promise.all([myData(token), call(token, query)]);
+      const [data, consentData] = await Promise.all([myData(token), call(token, 'PortalExport')]);
       const exported = (requireNoErrors(consentData, 'export').me.consents as any[]).map(({ fi, sv, en, ...consent }) => ({ ...consent, purpose: { fi, sv, en } }));
       // Every page of the log, oldest last; a cursor that does not move ends the walk rather than looping.
       const all: DisclosureItem[] = [];

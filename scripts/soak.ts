@@ -24,6 +24,7 @@ import { openConsentRecords, type ConsentRecords } from '../lib/consents/index.j
 import { loadSecret, loadSigningKey } from '../lib/keys.js';
 import { personIdFor, PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../lib/personId.js';
 import { INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
+import { writeTrustedDocuments } from './devTrustedDocuments.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const USAGE = 'usage: npm run soak [-- --minutes <m>] [--rate <req/s>] [--connections <n>] [--measure-seconds <s>] [--keep]';
@@ -308,6 +309,9 @@ const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 
 
 // ---- the run ------------------------------------------------------------------------------------------------------
 
+/** Requests per minute the soak's hub allows each partner and each citizen: counted, never reached. */
+const SOAK_RATE_LIMIT = '1000000000';
+
 async function main(): Promise<number> {
   const started = Date.now();
   const [auth, population, tax, vehicles, education, gateway] = await freePorts(6);
@@ -317,10 +321,15 @@ async function main(): Promise<number> {
     ...inherited,
     HUB_MODE: 'dev',
     HUB_HOME: home,
+    // The soak's partner operation, registered for demo-bank: the hub runs only registered ones for a partner.
+    TRUSTED_DOCUMENTS_DIR: writeTrustedDocuments(join(home, 'trusted-documents'), { 'demo-bank': [PARTNER_QUERY] }),
     HUB_SEED_PERSONS: '200',
     // As deployed: one access line per request at info (to a log file).
     LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? 'info',
     NODE_ENV: 'production',
+    // Rate limits on, as deployed (every request pays for its count in the consent database), far above the load.
+    RATE_LIMIT_PARTNER_PER_MINUTE: SOAK_RATE_LIMIT,
+    RATE_LIMIT_CITIZEN_PER_MINUTE: SOAK_RATE_LIMIT,
     AUTH_PORT: String(auth),
     POPULATION_PORT: String(population),
     TAX_PORT: String(tax),
@@ -349,7 +358,7 @@ async function main(): Promise<number> {
     const gatewayService = await startService('gateway', 'gateway/main.ts', gateway!, env);
     const pid = gatewayService.child.pid!;
     const startedMs = Date.now() - started;
-    process.stdout.write(`soak: hub ready in ${round(startedMs / 1000)} s (home ${home})\n`);
+    process.stdout.write(`soak: hub ready in ${round(startedMs / 1000)} s (home ${home}); rate limits on at ${SOAK_RATE_LIMIT} requests per minute per partner and per citizen, counted but never reached\n`);
 
     const ttl = String(Math.min(86_400, soakSeconds + measureSeconds + 900));
     const citizenTokens: string[] = [];

@@ -48,8 +48,11 @@ const ITEM_LABELS: Record<string, string> = {
   'tax:income': 'your earned income (Tax Administration)',
   'vehicles:owned': 'the vehicles you own or hold (Traficom)',
 };
-// Exactly the fields the form uses: the hub logs every field that leaves it, so ask for no more.
-const QUERY = '{ me { firstNames lastName address { streetAddress postalCode municipality } taxAssessments { year earnedIncome } } }';
+// The one operation this app runs (prefill.graphql), registered with the hub as demo-bank's trusted document: the
+// gateway runs only registered operations for a partner, so the app sends just the document's id, the SHA-256 of
+// that exact text.
+const PREFILL_DOCUMENT = readFileSync(new URL('./prefill.graphql', import.meta.url), 'utf8');
+const PREFILL_DOCUMENT_ID = `sha256:${createHash('sha256').update(PREFILL_DOCUMENT, 'utf8').digest('hex')}`;
 // demo-bank's dev-only key, committed for local use. A real bank keeps its key in its own secret store.
 const DEV_KEY_FILE = new URL('../../consent/partners/dev/demo-bank.private.jwk.json', import.meta.url);
 
@@ -182,7 +185,7 @@ export async function startPartnerApp(env: Env, overrides: PartnerAppOverrides =
     const config = await configuration();
     let response: Response;
     try {
-      response = await client.fetchProtectedResource(config, grant.accessToken, gateway, 'POST', JSON.stringify({ query: QUERY }),
+      response = await client.fetchProtectedResource(config, grant.accessToken, gateway, 'POST', JSON.stringify({ documentId: PREFILL_DOCUMENT_ID }),
         new Headers({ 'content-type': 'application/json', accept: 'application/json' }), { DPoP: grant.dpop });
     } catch (error) {
       // openid-client throws on a 401 with a WWW-Authenticate challenge: the consent was revoked or expired.

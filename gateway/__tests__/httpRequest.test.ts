@@ -36,6 +36,7 @@ describe('GET', () => {
     expect(await readGraphQLRequest(request('GET', GET_TARGET, headers), res, limit)).toEqual({
       method: 'GET',
       query: 'query Me($x: Boolean!) { me { isAdult @include(if: $x) } }',
+      documentHash: undefined,
       operationName: 'Me',
       variables: { x: true },
     });
@@ -60,7 +61,8 @@ describe('GET', () => {
   it('refuses a missing query, bad variables, repeated parameters and an oversized target', async () => {
     const preflight = { 'apollo-require-preflight': 'true' };
     const read = (url: string) => refusal(readGraphQLRequest(request('GET', url, preflight), response(), limit));
-    expect(await read('/graphql')).toMatchObject({ code: 'BAD_REQUEST', message: '"query" must be a non-empty string' });
+    expect(await read('/graphql')).toMatchObject({ code: 'BAD_REQUEST', message: 'Send "query", or "documentId" naming a registered document' });
+    expect(await read('/graphql?query=')).toMatchObject({ code: 'BAD_REQUEST', message: '"query" must be a non-empty string' });
     expect(await read('/graphql?query=%7Bme%7BisAdult%7D%7D&variables=%7Bx')).toMatchObject({ code: 'BAD_REQUEST', message: '"variables" is not valid JSON' });
     expect(await read('/graphql?query=%7Bme%7BisAdult%7D%7D&variables=%5B1%5D')).toMatchObject({ code: 'BAD_REQUEST', message: '"variables" must be an object' });
     expect(await read('/graphql?query=a&query=b')).toMatchObject({ code: 'BAD_REQUEST', message: '"query" is given more than once' });
@@ -73,7 +75,7 @@ describe('POST', () => {
 
   it('reads one operation from a JSON body', async () => {
     const body = JSON.stringify({ query: '{ me { isAdult } }', variables: null, operationName: null });
-    expect(await readGraphQLRequest(request('POST', '/graphql', json, body), response(), limit)).toEqual({ method: 'POST', query: '{ me { isAdult } }', operationName: undefined, variables: undefined });
+    expect(await readGraphQLRequest(request('POST', '/graphql', json, body), response(), limit)).toEqual({ method: 'POST', query: '{ me { isAdult } }', documentHash: undefined, operationName: undefined, variables: undefined });
   });
 
   it('refuses a batch, a body that is not JSON, another media type and an oversized body, each by its code', async () => {
@@ -86,6 +88,36 @@ describe('POST', () => {
   });
 });
 
+describe('registered documents', () => {
+  const hash = 'a'.repeat(64);
+  const json = { 'content-type': 'application/json' };
+  const post = (body: unknown) => readGraphQLRequest(request('POST', '/graphql', json, JSON.stringify(body)), response(), limit);
+
+  it('reads GraphQL over HTTP\'s documentId and Apollo\'s persistedQuery extension, over POST and GET', async () => {
+    expect(await post({ documentId: `sha256:${hash}`, variables: { lang: 'fi' } })).toEqual({ method: 'POST', query: undefined, documentHash: hash, operationName: undefined, variables: { lang: 'fi' } });
+    expect(await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } })).toMatchObject({ query: undefined, documentHash: hash });
+    expect(await post({ query: '{ me { isAdult } }', documentId: `sha256:${hash}` })).toMatchObject({ query: '{ me { isAdult } }', documentHash: hash });
+    const viaGet = await readGraphQLRequest(request('GET', `/graphql?documentId=sha256:${hash}`, { 'apollo-require-preflight': '1' }), response(), limit);
+    expect(viaGet).toMatchObject({ method: 'GET', query: undefined, documentHash: hash });
+    const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }));
+    expect(await readGraphQLRequest(request('GET', `/graphql?extensions=${extensions}`, { 'apollo-require-preflight': '1' }), response(), limit)).toMatchObject({ documentHash: hash });
+  });
+
+  it.each([
+    ['neither query nor documentId', {}, 'Send "query", or "documentId" naming a registered document'],
+    ['a documentId without the sha256: prefix', { documentId: hash }, '"documentId" must be "sha256:" and 64 lowercase hex digits'],
+    ['a documentId in upper case', { documentId: `sha256:${hash.toUpperCase()}` }, '"documentId" must be "sha256:" and 64 lowercase hex digits'],
+    ['a documentId that is not a string', { documentId: 7 }, '"documentId" must be "sha256:" and 64 lowercase hex digits'],
+    ['a persistedQuery of another version', { extensions: { persistedQuery: { version: 2, sha256Hash: hash } } }, '"extensions.persistedQuery" must be { "version": 1, "sha256Hash": "<64 lowercase hex digits>" }'],
+    ['a short sha256Hash', { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }, '"extensions.persistedQuery" must be { "version": 1, "sha256Hash": "<64 lowercase hex digits>" }'],
+    ['extensions that are not an object', { query: '{ me { isAdult } }', extensions: [1] }, '"extensions" must be an object'],
+    ['both ways at once', { documentId: `sha256:${hash}`, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }, 'Name the document by "documentId" or by "extensions.persistedQuery", not both'],
+  ])('refuses %s with 400 BAD_REQUEST', async (_name, body, message) => {
+    const error = await refusal(post(body));
+    expect({ code: error.code, status: error.status, message: error.message }).toEqual({ code: 'BAD_REQUEST', status: 400, message });
+  });
+});
+
 describe('other methods', () => {
   it.each(['PUT', 'DELETE', 'PATCH', 'HEAD'])('%s is refused with 405 and Allow: GET, POST', async (method) => {
     const error = await refusal(readGraphQLRequest(request(method, '/graphql', { 'content-type': 'application/json' }), response(), limit));
@@ -95,7 +127,7 @@ describe('other methods', () => {
 
 describe('assertOperationAllowed', () => {
   const operation = (query: string) => getOperationAST(parse(query))!;
-  const get: GraphQLRequest = { method: 'GET', query: '', operationName: undefined, variables: undefined };
+  const get: GraphQLRequest = { method: 'GET', query: '', documentHash: undefined, operationName: undefined, variables: undefined };
   const post: GraphQLRequest = { ...get, method: 'POST' };
 
   it('lets GET carry queries only: a mutation is refused with 405 and Allow: POST', () => {

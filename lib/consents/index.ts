@@ -2,6 +2,7 @@ import { openDatabase, type HubDatabase } from '../storage/database.js';
 import { createConsentStore, type ConsentStore } from './consentStore.js';
 import { createDisclosureLog, type DisclosureLog } from './disclosureLog.js';
 import { migrateConsents } from './migrations.js';
+import { createRateLimitStore, type RateLimitStore } from './rateLimitStore.js';
 import { createReplayStore, type ReplayStore } from './replayStore.js';
 
 /** The consent records of one database, as the issuer and each gateway process use them. */
@@ -10,10 +11,11 @@ export interface ConsentRecords {
   consents: ConsentStore;
   disclosures: DisclosureLog;
   replay: ReplayStore;
+  rateLimits: RateLimitStore;
   close(): Promise<void>;
 }
 
-/** Opens the consent database at `url`, brings its tables up to date and returns the three stores on it. */
+/** Opens the consent database at `url`, brings its tables up to date and returns the stores on it. */
 export async function openConsentRecords(url: string): Promise<ConsentRecords> {
   const database = openDatabase<any>({ url });
   try {
@@ -27,6 +29,7 @@ export async function openConsentRecords(url: string): Promise<ConsentRecords> {
     consents: createConsentStore(database),
     disclosures: createDisclosureLog(database),
     replay: createReplayStore(database),
+    rateLimits: createRateLimitStore(database),
     close: () => database.close(),
   };
 }

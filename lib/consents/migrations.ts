@@ -56,12 +56,22 @@ export interface DpopProofsTable {
   expires_at: number | string;
 }
 
-/** The tables of consents, disclosures and DPoP replay detection. */
+/** One row of `rate_limits`: one caller's request count in its current fixed window, keyed by a SHA-256. */
+export interface RateLimitsTable {
+  /** SHA-256 (hex) of the counter's key (`partner:<clientId>`, `citizen:<personId>`, …). */
+  key_hash: string;
+  /** Epoch milliseconds at which the counted window began. */
+  window_start: number | string;
+  hits: number;
+}
+
+/** The tables of consents, disclosures, DPoP replay detection and rate limits. */
 export interface ConsentTables {
   consents: ConsentsTable;
   disclosures: DisclosuresTable;
   disclosure_heads: DisclosureHeadsTable;
   dpop_proofs: DpopProofsTable;
+  rate_limits: RateLimitsTable;
 }
 
 // The head advances inside the INSERT of a record (a trigger), not in a second statement of a transaction: on
@@ -175,6 +185,23 @@ export const consentMigrations: Record<string, Migration> = {
       await db.schema.dropTable('disclosures').ifExists().execute(); // takes its trigger with it
       if (engineOf(db) === 'postgres') await sql`drop function if exists disclosures_advance_head()`.execute(db);
       await db.schema.dropTable('consents').ifExists().execute();
+    },
+  },
+  '0002_create_rate_limits': {
+    async up(db: Kysely<any>): Promise<void> {
+      // One row per counter, not per window: the upsert moves a row on to the next window, so the table holds
+      // one row per caller seen lately and purge only removes callers that went quiet.
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key_hash', 'text', (c) => c.primaryKey())
+        .addColumn('window_start', 'bigint', (c) => c.notNull())
+        .addColumn('hits', 'integer', (c) => c.notNull())
+        .execute();
+      // purge deletes by range of window start.
+      await db.schema.createIndex('rate_limits_window_start').on('rate_limits').column('window_start').execute();
+    },
+    async down(db: Kysely<any>): Promise<void> {
+      await db.schema.dropTable('rate_limits').ifExists().execute();
     },
   },
 };

@@ -1,6 +1,7 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { HubError } from '../errors.js';
 import { LruCache } from '../lru.js';
+import { createIssuerKeySet, type IssuerKeySetOptions, type IssuerKeysStatus } from './issuerKeySet.js';
 
 /** What the gateway knows about a caller once their access token is verified. */
 export interface VerifiedAccessToken {
@@ -29,19 +30,30 @@ export interface AccessTokenVerifierOptions {
   clockToleranceSeconds?: number;
   /** The current time; tests freeze it. */
   now?: () => Date;
-  /** Discovery document fetch; tests swap it. */
+  /** Discovery document and JWKS fetch; tests swap it. */
   fetch?: typeof fetch;
-  /** A fixed key set instead of discovery (tests). */
+  /** A fixed key set instead of discovery (tests); never stale. */
   keySet?: JWTVerifyGetKey;
   /** Minimum time between two JWKS refetches caused by an unknown `kid`. */
   jwksCooldownMs?: number;
+  /** The issuer's keys are trusted this long after the last successful fetch; then tokens get 503 `ISSUER_UNAVAILABLE`. */
+  keysMaxAgeMs?: number;
+  /** How often the issuer's keys are refetched in the background (less than `keysMaxAgeMs`). */
+  keysRefreshMs?: number;
+  /** Where key refresh failures are reported. */
+  logger?: IssuerKeySetOptions['logger'];
 }
+
+/** The issuer's keys as `/readyz` reports them; `fixed` for a configured key set, which never goes stale. */
+export type AccessTokenKeysStatus = IssuerKeysStatus | { readonly state: 'fixed'; readonly ageSeconds: null };
 
 const ASYMMETRIC = new Set(['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA', 'Ed25519']);
 
 /**
  * Verifies RFC 9068 access tokens: pinned asymmetric algorithms, `typ: at+jwt`, and `iss`, `aud`, `exp`, `iat`,
- * `sub`, `jti`, `client_id`, `scope` all required. Verified tokens are cached until they expire.
+ * `sub`, `jti`, `client_id`, `scope` all required. Verified tokens are cached until they expire, and are accepted
+ * (cached or not) only while the issuer's keys are fresh (`lib/tokens/issuerKeySet.ts`); a change of key set empties
+ * the cache, so a token signed with a withdrawn key is refused after the next fetch.
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
   const algorithms = options.algorithms ?? ['ES256'];
@@ -50,46 +62,43 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
   }
   const now = options.now ?? (() => new Date());
   const tolerance = options.clockToleranceSeconds ?? 5;
-  const doFetch = options.fetch ?? fetch;
   const cache = new LruCache<string, VerifiedAccessToken>(10_000);
-  let keySet: JWTVerifyGetKey | undefined = options.keySet;
-  let discovering: Promise<JWTVerifyGetKey> | undefined;
-
-  /** Reads the JWKS location from the discovery document once; a failure is retried on the next call. */
-  function keys(): Promise<JWTVerifyGetKey> {
-    if (keySet) return Promise.resolve(keySet);
-    discovering ??= (async () => {
-      const response = await doFetch(`${options.issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
-      if (!response.ok) throw new Error(`discovery answered ${response.status}`);
-      const metadata = (await response.json()) as { issuer?: string; jwks_uri?: string };
-      if (metadata.issuer !== options.issuer || typeof metadata.jwks_uri !== 'string') {
-        throw new Error('discovery document does not match the configured issuer');
-      }
-      keySet = createRemoteJWKSet(new URL(metadata.jwks_uri), {
-        cooldownDuration: options.jwksCooldownMs ?? 30_000,
-        cacheMaxAge: 10 * 60_000,
-        timeoutDuration: 5000,
+  // Bumped when the key set changes: a verification that began before the change must not refill the cache.
+  let keysGeneration = 0;
+  const issuerKeys = options.keySet
+    ? undefined
+    : createIssuerKeySet({
+        issuer: options.issuer,
+        maxAgeMs: options.keysMaxAgeMs,
+        refreshIntervalMs: options.keysRefreshMs,
+        cooldownMs: options.jwksCooldownMs,
+        now,
+        fetch: options.fetch,
+        logger: options.logger,
+        onChange: () => {
+          keysGeneration += 1;
+          cache.clear();
+        },
       });
-      return keySet;
-    })().finally(() => {
-      discovering = undefined;
-    });
-    return discovering;
-  }
+  const getKey: JWTVerifyGetKey = options.keySet ?? issuerKeys!.getKey;
 
   async function verify(token: string): Promise<VerifiedAccessToken> {
     const nowSeconds = Math.floor(now().getTime() / 1000);
     const cached = cache.get(token);
     if (cached) {
-      if (cached.expiresAt + tolerance > nowSeconds) return cached;
-      cache.delete(token);
-      throw unauthenticated('The access token has expired');
+      if (cached.expiresAt + tolerance <= nowSeconds) {
+        cache.delete(token);
+        throw unauthenticated('The access token has expired');
+      }
+      // A token verified earlier is only as good as the keys it was verified with: stale keys refuse it too.
+      await issuerKeys?.ensureFresh();
+      return cached;
     }
+    const generation = keysGeneration;
     let payload: JWTPayload;
     try {
-      const getKey = await keys().catch((cause: unknown) => {
-        throw new HubError('UNAUTHENTICATED', 'The token issuer cannot be reached to verify the access token', { cause });
-      });
+      // Stale keys refuse inside getKey (503 ISSUER_UNAVAILABLE), after jose has checked the token's form and `alg`,
+      // so that a malformed token is still a 401.
       ({ payload } = await jwtVerify(token, getKey, {
         issuer: options.issuer,
         audience: options.audience,
@@ -120,21 +129,31 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
       confirmation: typeof claims.cnf?.jkt === 'string' ? claims.cnf.jkt : undefined,
       consentId: typeof claims.consent_id === 'string' ? claims.consent_id : undefined,
     });
-    cache.set(token, verified);
+    if (generation === keysGeneration) cache.set(token, verified);
     return verified;
   }
 
-  /** True when the issuer's keys can be had (used by `/readyz`). */
-  async function ready(): Promise<boolean> {
-    try {
-      await keys();
-      return true;
-    } catch {
-      return false;
-    }
+  /** The issuer's keys: fresh or stale and how old, after a refetch if they were stale (used by `/readyz`). */
+  function keys(): Promise<AccessTokenKeysStatus> {
+    return issuerKeys ? issuerKeys.status() : Promise.resolve({ state: 'fixed', ageSeconds: null });
   }
 
-  return { verify, ready };
+  /** True when tokens can be verified: the issuer's keys are fresh. */
+  async function ready(): Promise<boolean> {
+    return (await keys()).state !== 'stale';
+  }
+
+  /** Refetches the issuer's keys now (what the background refresh does); rejects if the issuer cannot be asked. */
+  async function refreshKeys(): Promise<void> {
+    await issuerKeys?.refresh();
+  }
+
+  /** Stops the background refresh of the issuer's keys. */
+  function stop(): void {
+    issuerKeys?.stop();
+  }
+
+  return { verify, ready, keys, refreshKeys, stop };
 }
 
 /** The verifier {@link createAccessTokenVerifier} returns. */
@@ -156,6 +175,5 @@ function describe(error: unknown): string {
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The access token is signed with an unknown key';
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The access token uses an algorithm that is not accepted';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The access token signature is invalid';
-  if (error instanceof joseErrors.JWKSTimeout) return 'The token issuer cannot be reached to verify the access token';
   return 'The access token is malformed or invalid';
 }

@@ -1,15 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { parseManifest } from '../../lib/trustedDocuments.js';
 import { createHubClient, HubClientError } from '../hubClient.js';
 
 // The GraphQL client against a stand-in gateway (a fetch function): how answers and failures map to what the
-// pages show.
+// pages show. The stand-in resolves document ids as a production gateway does: only through the committed registry.
+
+const manifest = parseManifest(readFileSync(new URL('../../gateway/trusted-documents/citizen-portal.json', import.meta.url), 'utf8'), 'citizen-portal.json');
+const REGISTERED = new Map(manifest.operations.map((operation) => [`sha256:${operation.id}`, operation.body]));
 
 type Answer = { status?: number; body: unknown };
 
 function fakeGateway(answer: (request: { query: string; variables: Record<string, unknown>; authorization: string | null }) => Answer) {
   const requests: Array<{ query: string; variables: Record<string, unknown> }> = [];
   const fetchImpl = (async (_url: string | URL | Request, init?: RequestInit) => {
-    const body = JSON.parse(String(init?.body));
+    const sent = JSON.parse(String(init?.body));
+    // The portal sends registered operations by id only, never a document's text.
+    if (sent.query !== undefined || !REGISTERED.has(sent.documentId)) throw new Error(`the portal sent an unregistered document: ${String(init?.body)}`);
+    const body = { query: REGISTERED.get(sent.documentId)!, variables: sent.variables };
     requests.push(body);
     const headers = new Headers(init?.headers);
     const { status = 200, body: out } = answer({ ...body, authorization: headers.get('authorization') });

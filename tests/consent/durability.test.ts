@@ -11,6 +11,7 @@ import { personIdFor, PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../
 import { scopeCatalogue } from '../../schema/scopes.js';
 import { freePorts, killAll, killHard, sleep, spawnService, waitReadyz, type ServiceProcess } from '../support/services.js';
 import { authorizeWithPar, exchangeCode, partnerClient, partnerQuery, type Authorization, type PartnerClient } from '../support/partnerFlow.js';
+import { writeTrustedDocuments } from '../../scripts/devTrustedDocuments.js';
 
 // CONTRACT: the consent and disclosure records survive `kill -9` of any service at any moment. The hub runs as a
 // real process (scripts/start.ts, its own process group) on a temporary hub home; the test SIGKILLs it in the
@@ -194,6 +195,7 @@ beforeAll(async () => {
     ...inherited,
     HUB_MODE: 'dev',
     HUB_HOME: home,
+    TRUSTED_DOCUMENTS_DIR: writeTrustedDocuments(join(home, 'trusted-documents'), { 'demo-bank': [PARTNER_QUERY] }),
     HUB_SEED_PERSONS: '50',
     LOG_LEVEL: 'warn',
     ...Object.fromEntries(Object.entries(ports).filter(([name]) => name !== 'SECOND_GATEWAY_PORT').map(([name, port]) => [name, String(port)])),

@@ -14,7 +14,7 @@ const describeWithPostgres = fresh ? describe : describe.skip;
 describeWithPostgres(`the consent flow on PostgreSQL${fresh ? '' : ' (SKIPPED: no PostgreSQL available)'}`, () => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startTestHub({ env: { CONSENT_DATABASE_URL: fresh!.url } });
+    hub = await startTestHub({ env: { CONSENT_DATABASE_URL: fresh!.url }, trustedDocuments: { 'demo-bank': ['{ me { firstNames } }'] } });
   });
   afterAll(async () => {
     await hub?.stop();

@@ -8,11 +8,13 @@ import { authorizeWithPar, DEMO_BANK, exchangeCode, partnerClient, partnerQuery 
 // The whole partner flow as a bank would run it with openid-client: PAR with private_key_jwt, the citizen's
 // login and consent in the browser, code exchange with PKCE and DPoP, then gateway queries with DPoP proofs.
 
+const NAME_AND_STREET = '{ me { firstNames address { streetAddress } } }';
+// Registered for demo-bank in this hub: a partner runs only registered operations.
 const PARTNER_QUERY = `{ me { firstNames lastName isAdult address { streetAddress postalCode municipality } taxAssessments { year earnedIncome } vehicles { registrationNumber } personalIdentityCode } }`;
 
 let hub: TestHub;
 beforeAll(async () => {
-  hub = await startTestHub();
+  hub = await startTestHub({ trustedDocuments: { 'demo-bank': [PARTNER_QUERY, NAME_AND_STREET] } });
 });
 afterAll(async () => {
   await hub?.stop();
@@ -66,7 +68,7 @@ describe('a partner reads exactly what the citizen consented to', () => {
     const partner = await partnerClient(hub.env.ISSUER_URL!);
     const authorization = await authorizeWithPar(partner, { persona: persona.personalIdentityCode }, 'openid population:name population:address');
     const tokens = await exchangeCode(partner, authorization);
-    const { body } = await partnerQuery(partner, hub.gatewayUrl, tokens.access_token, '{ me { firstNames address { streetAddress } } }');
+    const { body } = await partnerQuery(partner, hub.gatewayUrl, tokens.access_token, NAME_AND_STREET);
     expect(body.data.me.firstNames).toBe(persona.firstNames);
     expect(body.data.me.address).toBeNull();
     expect(body.errors).toBeUndefined();

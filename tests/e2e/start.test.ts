@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { DEV_PARTNER_KEY_FILES } from '../../consent/partners.js';
 import { createDpopProof } from '../../lib/tokens/dpopProof.js';
+import { documentIdOf } from '../../lib/trustedDocuments.js';
+import { devTrustedDocuments } from '../../scripts/devTrustedDocuments.js';
 import { personas } from '../support/hub.js';
 
 // The newcomer's path, for real: `npm start` on a fresh hub home, every service ready within 20 s, then
@@ -97,7 +99,8 @@ describe('npm start, npm run token and one request', () => {
     const lines = result.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     const url = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
-    const query = JSON.stringify({ query: '{ me { firstNames taxAssessments { year } personalIdentityCode } }' });
+    // Demo Bank's registered operation (examples/partner/prefill.graphql), by its document id.
+    const query = JSON.stringify({ documentId: documentIdOf(devTrustedDocuments()['demo-bank']!.operations[0]!.body) });
     const bearer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${lines[0]}` }, body: query });
     expect(bearer.status).toBe(401);
     // The token is bound to demo-bank's committed dev key: proofs are made with it.
@@ -109,8 +112,15 @@ describe('npm start, npm run token and one request', () => {
     expect(response.status).toBe(200);
     expect(body.data.me.firstNames).toBe(persona.firstNames);
     expect(body.data.me.taxAssessments.length).toBeGreaterThan(0);
-    expect(body.data.me.personalIdentityCode).toBeNull();
+    // population:address was not in the consent's scopes.
+    expect(body.data.me.address).toBeNull();
     expect(body.errors.map((e: any) => e.extensions.code)).toEqual(['UNAUTHORIZED_FIELD_OR_TYPE']);
+    // Anything demo-bank did not register is refused before it is parsed, whatever the token allows.
+    const adHoc = JSON.stringify({ query: '{ me { firstNames taxAssessments { year } personalIdentityCode } }' });
+    const secondProof = await createDpopProof(privateKey, publicJwk, 'ES256', { htm: 'POST', htu: url, accessToken: lines[0]! });
+    const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `DPoP ${lines[0]}`, dpop: secondProof }, body: adHoc });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as any).errors[0].extensions.code).toBe('QUERY_NOT_IN_SAFELIST');
   });
 
   it('npm run token refuses in production mode', () => {

@@ -5,6 +5,7 @@ import { startPartnerApp, type PartnerApp } from '../../examples/partner/server.
 import { formAction, inputValues, TestBrowser, type BrowserPage } from '../support/browser.js';
 import { personaWith, startTestHub, type TestHub } from '../support/hub.js';
 import { devPartnerEntries, makeTestPartner, type TestPartner } from '../support/partners.js';
+import { devTrustedDocuments } from '../../scripts/devTrustedDocuments.js';
 
 // The partner example app (examples/partner/) driven like a citizen's browser: the bank's form, the hub's login
 // and consent screens, back to the bank's form prefilled with exactly what was shared; refetch before and after
@@ -33,7 +34,8 @@ beforeAll(async () => {
   // Registered like demo-bank (same purpose), with a redirect URI on this test's port.
   partner.entry.redirectUris = [redirectUri];
   partner.entry.purpose = devPartnerEntries()[0]!.purpose;
-  hub = await startTestHub({ partners: [partner.entry] });
+  // The app sends Demo Bank's registered operation (prefill.graphql); here it is registered for test-bank.
+  hub = await startTestHub({ partners: [partner.entry], trustedDocuments: { 'test-bank': devTrustedDocuments()['demo-bank']!.operations.map((o) => o.body) } });
   app = await startPartnerApp({
     ...hub.env,
     GATEWAY_URL: hub.gatewayUrl,

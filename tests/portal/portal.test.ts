@@ -42,7 +42,7 @@ function freePort(): Promise<number> {
 beforeAll(async () => {
   const port = await freePort();
   portalUrl = `http://127.0.0.1:${port}`;
-  hub = await startTestHub({ logger, env: { PORTAL_PORT: String(port), PORTAL_URL: portalUrl } });
+  hub = await startTestHub({ logger, env: { PORTAL_PORT: String(port), PORTAL_URL: portalUrl }, trustedDocuments: { 'demo-bank': ['{ me { firstNames } }', '{ me { firstNames address { municipality } } }'] } });
   const countingFetch: typeof fetch = (input, init) => {
     if (String(input instanceof Request ? input.url : input).endsWith('/token')) tokenRequests += 1;
     return fetch(input, init);

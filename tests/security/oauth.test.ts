@@ -49,7 +49,10 @@ beforeAll(async () => {
   otherPartner = await makeTestPartner('other-partner', { scopes: ['openid', 'population:name'] });
   standingBank = await makeTestPartner('standing-bank', { scopes: ['openid', 'offline_access', 'population:name', 'tax:income'], consentDays: 7 });
   standingOther = await makeTestPartner('standing-other', { scopes: ['openid', 'offline_access', 'population:name'] });
-  hub = await startTestHub({ partners: [otherPartner.entry, standingBank.entry, standingOther.entry] });
+  hub = await startTestHub({
+    partners: [otherPartner.entry, standingBank.entry, standingOther.entry],
+    trustedDocuments: Object.fromEntries(['demo-bank', 'other-partner', 'standing-bank', 'standing-other'].map((id) => [id, ['{ me { firstNames } }']])),
+  });
   issuer = hub.env.ISSUER_URL!;
 });
 afterAll(async () => {

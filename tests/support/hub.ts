@@ -6,6 +6,7 @@ import { startConsentServer } from '../../consent/server.js';
 import { loadIssuerKey } from '../../consent/issuerKeys.js';
 import { startGateway } from '../../gateway/start.js';
 import { devPartnerEntries } from './partners.js';
+import { writeTrustedDocuments } from '../../scripts/devTrustedDocuments.js';
 import { loadSecret } from '../../lib/keys.js';
 import type { Logger } from '../../lib/logger.js';
 import { personIdFor, PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../../lib/personId.js';
@@ -60,6 +61,11 @@ export interface TestHubOptions {
   persons?: number;
   /** Partners registered besides the dev registry's demo-bank (written to a PARTNERS_FILE in the hub home). */
   partners?: ReadonlyArray<Record<string, unknown>>;
+  /**
+   * Operations registered for clients besides the committed ones (`gateway/trusted-documents/`), by client id: a
+   * partner runs only these. Written to a TRUSTED_DOCUMENTS_DIR in the hub home.
+   */
+  trustedDocuments?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Starts issuer, four subgraphs and gateway in this process, seeded with the personas plus a few persons. */
@@ -83,6 +89,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     writeFileSync(file, JSON.stringify([...devPartnerEntries(), ...options.partners]));
     env.PARTNERS_FILE ??= file;
   }
+  if (options.trustedDocuments) env.TRUSTED_DOCUMENTS_DIR ??= writeTrustedDocuments(join(home, 'trusted-documents'), options.trustedDocuments);
   const services: RunningService[] = [];
   const overrides = options.logger ? { logger: options.logger } : {};
   try {
@@ -135,3 +142,4 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     throw error;
   }
 }
+

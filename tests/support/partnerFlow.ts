@@ -90,11 +90,16 @@ export function exchangeCode(partner: PartnerClient, authorization: Authorizatio
 }
 
 /** Calls the gateway with a DPoP-bound token and a fresh proof for this request. */
-export async function partnerQuery(partner: PartnerClient, gatewayUrl: string, accessToken: string, query: string): Promise<{ status: number; body: any; headers: Headers }> {
+export function partnerQuery(partner: PartnerClient, gatewayUrl: string, accessToken: string, query: string): Promise<{ status: number; body: any; headers: Headers }> {
+  return partnerRequest(partner, gatewayUrl, accessToken, { query });
+}
+
+/** POSTs any GraphQL request body (a registered document's id, say) with a DPoP-bound token and a fresh proof. */
+export async function partnerRequest(partner: PartnerClient, gatewayUrl: string, accessToken: string, request: Record<string, unknown>): Promise<{ status: number; body: any; headers: Headers }> {
   let response: Response;
   try {
     response = await client.fetchProtectedResource(
-      partner.config, accessToken, new URL(gatewayUrl), 'POST', JSON.stringify({ query }),
+      partner.config, accessToken, new URL(gatewayUrl), 'POST', JSON.stringify(request),
       new Headers({ 'content-type': 'application/json' }), { DPoP: partner.dpop },
     );
   } catch (error) {

@@ -103,7 +103,8 @@ export async function waitReadyz(proc: ServiceProcess | undefined, port: number,
 /**
  * `count` distinct free TCP ports on loopback, by default 12000-19499: below Linux's ephemeral range (32768+) so that
  * no outgoing connection takes one while its service is down between a kill and its restart, and apart from the
- * ranges other test files pick from at the same time (tests/e2e 20000-24000, tests/consent/durability 25000-32499).
+ * ranges other test files pick from at the same time (tests/e2e 20000-24000, tests/faults/issuerOutage 24000-24999,
+ * tests/consent/durability 25000-32499).
  */
 export async function freePorts(count: number, range: readonly [from: number, to: number] = [12_000, 19_500]): Promise<number[]> {
   const chosen = new Set<number>();
