@@ -214,6 +214,16 @@ export function createProvider(options: ProviderOptions): any {
     conformIdTokenClaims: true,
   });
   provider.proxy = config.trustProxy;
+  // The pages oidc-provider renders (errors at /auth, sign-out, its self-submitting forms) get the protection our own
+  // interaction pages have: never framed (RFC 9700 §4.16), no Referer (§4.2), no sniffing. Set after the route ran,
+  // keeping a page's own CSP (which has frame-ancestors 'none'); a page without one gets just that directive.
+  provider.use(async (ctx: any, next: () => Promise<void>) => {
+    await next();
+    ctx.set('x-frame-options', 'DENY');
+    ctx.set('x-content-type-options', 'nosniff');
+    ctx.set('referrer-policy', 'no-referrer');
+    if (!ctx.response.get('content-security-policy')) ctx.set('content-security-policy', "frame-ancestors 'none'");
+  });
   provider.on('server_error', (_ctx: unknown, error: Error) => options.logger.error({ err: error }, 'authorization server error'));
   // oidc-provider revokes a grant (the Grant and its refresh tokens) at the token endpoint when a code is used twice
   // (RFC 6749 §4.1.2), and at the revocation endpoint when a partner revokes its refresh token (RFC 7009 §2.1). The

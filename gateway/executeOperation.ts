@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
-import { execute, GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { execute, getVariableValues, GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { SubgraphName } from '../lib/config.js';
-import type { Logger } from '../lib/logger.js';
+import { HubError } from '../lib/errors.js';
+import { scrub, type Logger } from '../lib/logger.js';
 import { LruCache } from '../lib/lru.js';
 import type { FieldRequirement } from '../lib/subgraph/requirements.js';
 import { authorizeOperation, setNullAt, type AuthorizedOperation } from './authorizeOperation.js';
@@ -29,8 +30,17 @@ export interface OperationExecutorOptions {
   owners: ReadonlyMap<string, SubgraphName>;
 }
 
-/** Codes a register may send through to the client as they are; everything else is masked. */
-const PASSED_THROUGH = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT']);
+/**
+ * Codes a register may send through to the client, each with the gateway's own message: a register's words never
+ * reach a client (a register is another owner's code, and its message could hold a name, an address or SQL).
+ * Everything else is masked as `SUBGRAPH_ERROR`.
+ */
+const PASSED_THROUGH: ReadonlyMap<string, string> = new Map([
+  ['UNAUTHORIZED_FIELD_OR_TYPE', 'Unauthorized field or type'],
+  ['FORBIDDEN', 'The register refused this request'],
+  ['NOT_FOUND', 'No such record'],
+  ['BAD_USER_INPUT', 'An argument is malformed or out of range (see the field\'s description in the schema)'],
+]);
 
 interface CachedAuthorization extends AuthorizedOperation {
   readonly queryHash: string;
@@ -66,6 +76,7 @@ export function createOperationExecutor(options: OperationExecutorOptions) {
     context: GatewayRequestContext,
     logger: Logger,
   ): Promise<OperationOutcome> {
+    assertVariables(options.apiSchema, operation, variables);
     const authorized = authorize(prepared.document, prepared.queryHash, operation, context.credential.scopes);
     const unauthorized: GatewayError[] = authorized.unauthorizedPaths.map((path) => ({
       message: 'Unauthorized field or type',
@@ -106,6 +117,17 @@ export function createOperationExecutor(options: OperationExecutorOptions) {
   };
 }
 
+/**
+ * Coerces the request's variables against the operation's definitions (GraphQL spec §6.1.2, CoerceVariableValues)
+ * before anything runs: a missing, mistyped or malformed value is the caller's error, 400 BAD_USER_INPUT, and never
+ * travels on to a register (OWASP GraphQL cheat sheet, input validation). The message names the variable; values
+ * that look like identity codes or tokens are scrubbed from it.
+ */
+function assertVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): void {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 5 });
+  if (coerced.errors) throw new HubError('BAD_USER_INPUT', scrub(coerced.errors.map((error) => error.message).join(' ')));
+}
+
 function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
   return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
 }
@@ -116,9 +138,8 @@ function maskExecutionError(error: unknown, logger: Logger): GatewayError[] {
   const original = graphqlError?.originalError ?? error;
   if (original instanceof SubgraphFailed || error instanceof SubgraphFailed) return [];
   const code = graphqlError?.extensions?.code;
-  if (typeof code === 'string' && PASSED_THROUGH.has(code)) {
-    return [{ message: graphqlError.message, path: graphqlError.path, extensions: { code } }];
-  }
+  const message = typeof code === 'string' ? PASSED_THROUGH.get(code) : undefined;
+  if (message) return [{ message, path: graphqlError.path, extensions: { code: code as string } }];
   logger.error({ err: original, code }, 'operation error masked');
   return [{ message: 'Internal error', path: graphqlError?.path, extensions: { code: code === 'INTERNAL_SERVER_ERROR' ? code : 'SUBGRAPH_ERROR' } }];
 }

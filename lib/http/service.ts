@@ -14,11 +14,17 @@ export interface RequestScope {
 /** A route handler; it must end the response. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => Promise<void>;
 
+/** A readiness verdict with each dependency's state, which `/readyz` shows as `checks` (never an address or a secret). */
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, unknown>>;
+}
+
 /** Options for {@link createService}. */
 export interface ServiceOptions {
   logger: Logger;
-  /** `/readyz` answers 200 only when this resolves true. */
-  ready: () => Promise<boolean>;
+  /** `/readyz` answers 200 only when this resolves true (or `{ ready: true }`). */
+  ready: () => Promise<boolean | Readiness>;
   /** Handlers by exact path (query strings are ignored for routing). */
   routes: Record<string, Handler>;
   /** Handles every path no route names (the authorization server hands these to oidc-provider); default 404. */
@@ -40,13 +46,16 @@ export function createService(options: ServiceOptions): Server {
     const requestId = options.trustRequestId && typeof incomingId === 'string' && UUID.test(incomingId) ? incomingId : randomUUID();
     const logger = options.logger.child({ requestId });
     res.setHeader('x-request-id', requestId);
+    // Every answer states its type truthfully; no client may guess another (OWASP API8, security misconfiguration).
+    res.setHeader('x-content-type-options', 'nosniff');
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     try {
       if (path === '/healthz') {
         sendJson(res, 200, { status: 'ok' });
       } else if (path === '/readyz') {
-        const ready = await options.ready().catch(() => false);
-        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+        const outcome = await options.ready().catch(() => false);
+        const ready = typeof outcome === 'boolean' ? outcome : outcome.ready;
+        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...(typeof outcome === 'boolean' ? {} : { checks: outcome.checks }) });
       } else {
         const handler = options.routes[path] ?? options.fallback;
         if (!handler) throw new HubError('NOT_FOUND', 'No such resource');

@@ -6,10 +6,12 @@ export class TestBrowser {
   readonly #cookies = new Map<string, Map<string, string>>();
   readonly #stopAt: string[];
   readonly #language: string;
+  readonly #onHop?: (hop: BrowserHop) => void;
 
-  constructor(options: { stopAt: string[]; language?: string }) {
+  constructor(options: { stopAt: string[]; language?: string; onHop?: (hop: BrowserHop) => void }) {
     this.#stopAt = options.stopAt;
     this.#language = options.language ?? 'en';
+    this.#onHop = options.onHop;
   }
 
   /** GETs a URL and follows redirects; resolves with the final page or the redirect URI it stopped at. */
@@ -35,6 +37,7 @@ export class TestBrowser {
       const response = await fetch(current, { method: next.method, headers, body: next.body, redirect: 'manual' });
       this.#store(current, response.headers.getSetCookie());
       const location = response.headers.get('location');
+      this.#onHop?.({ method: next.method, url: current, status: response.status, location, headers: response.headers });
       if (response.status >= 300 && response.status < 400 && location) {
         await response.arrayBuffer();
         current = new URL(location, current);
@@ -64,6 +67,15 @@ export class TestBrowser {
     }
     this.#cookies.set(url.host, jar);
   }
+}
+
+/** One request of a navigation, redirects included (for tests that look at every answer on the way). */
+export interface BrowserHop {
+  method: string;
+  url: URL;
+  status: number;
+  location: string | null;
+  headers: Headers;
 }
 
 /** Where a navigation ended. */
