@@ -20,6 +20,8 @@ import { scopeCatalogue } from '../../schema/scopes.js';
 import { personas } from '../support/hub.js';
 import { freshPostgresDatabase, type FreshPostgresDatabase } from '../support/postgres.js';
 import { freePorts, killAll, killHard, probe, sleep, spawnService, waitReadyz, type ServiceProcess } from '../support/services.js';
+import { writeTrustedDocuments } from '../../scripts/devTrustedDocuments.js';
+import { startFaultProxy, type FaultProxy } from '../support/faultProxy.js';
 
 // The faults of the hardening issue, on the real services: the authorization and consent server, the four register
 // subgraphs and two gateway processes, each its own OS process (consent/main.ts, subgraphs/<name>/main.ts,
@@ -48,6 +50,7 @@ let audience: string;
 const services: Partial<Record<keyof typeof ports, ServiceProcess>> = {};
 const gatewayUrl = (which: 'gatewayA' | 'gatewayB') => `http://127.0.0.1:${ports[which]}/graphql`;
 const timings: string[] = [];
+let vehiclesProxy: FaultProxy;
 
 const SCRIPTS: Record<keyof typeof ports, string> = {
   auth: 'consent/main.ts',
@@ -61,7 +64,9 @@ const SCRIPTS: Record<keyof typeof ports, string> = {
 
 /** Starts one service on its port and waits for its /readyz (a gateway: also every register's and the issuer's). */
 async function start(name: keyof typeof ports): Promise<ServiceProcess> {
-  const proc = spawnService(name, SCRIPTS[name], name === 'gatewayB' ? { ...env, GATEWAY_PORT: String(ports.gatewayB) } : env);
+  // Gateway B reaches the vehicles register through a fault proxy (transparent until a test injects a fault).
+  const own = name === 'gatewayB' ? { ...env, GATEWAY_PORT: String(ports.gatewayB), VEHICLES_URL: `${vehiclesProxy.url}/graphql` } : env;
+  const proc = spawnService(name, SCRIPTS[name], own);
   services[name] = proc;
   timings.push(`${name}: ready in ${await waitReadyz(proc, ports[name], READY_MS)} ms`);
   return proc;
@@ -180,6 +185,7 @@ beforeAll(async () => {
     ...inherited,
     HUB_MODE: 'dev',
     HUB_HOME: home,
+    TRUSTED_DOCUMENTS_DIR: writeTrustedDocuments(join(home, 'trusted-documents'), { 'demo-bank': [PARTNER_QUERY] }),
     HUB_SEED_PERSONS: '20',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
@@ -193,6 +199,10 @@ beforeAll(async () => {
     ISSUER_URL: issuerUrl,
     GATEWAY_AUDIENCE: audience,
     SUBGRAPH_TIMEOUT_MS: '10000', // generous: on a busy machine a slow answer must not look like a fault
+    // The load below is as fast as the gateways answer: on a fast machine it would reach the default rate limits,
+    // which are not what these faults test (tests/security/rateLimits.test.ts is). Counting stays on.
+    RATE_LIMIT_PARTNER_PER_MINUTE: '1000000',
+    RATE_LIMIT_CITIZEN_PER_MINUTE: '1000000',
   };
   // The dev keys and the consent tables exist before any service starts, so that seven processes starting at once
   // never race to create them.
@@ -202,6 +212,7 @@ beforeAll(async () => {
   pairwiseKey = await loadSecret(env, 'HUB_PAIRWISE_KEY', 'pairwise.key');
   await loadSecret(env, 'AUTH_COOKIE_KEY', 'auth-cookie.key');
   records = await openConsentRecords(consentDatabaseUrl);
+  vehiclesProxy = await startFaultProxy(new URL(`http://127.0.0.1:${ports.vehicles}`));
   const started = Date.now();
   await Promise.all((['auth', 'population', 'tax', 'vehicles', 'education', 'gatewayA', 'gatewayB'] as const).map(start));
   timings.push(`all seven services ready in ${Date.now() - started} ms`);
@@ -209,6 +220,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await killAll();
+  await vehiclesProxy?.close();
   await records?.close();
   await postgres?.drop();
   rmSync(home, { recursive: true, force: true });
@@ -271,6 +283,38 @@ describe('the hub under faults, every service a real process', () => {
     expect(gateway.exitCode).toBeUndefined();
     expect(services.gatewayA).toBe(gateway);
   }, 60_000);
+
+  it('a register slow, answering garbage, or cutting connections: its fields null with SUBGRAPH_TIMEOUT, SUBGRAPH_ERROR or SUBGRAPH_UNAVAILABLE, the rest answered; whole again without a restart', async () => {
+    const url = gatewayUrl('gatewayB');
+    const citizen = await citizenToken(persona.personalIdentityCode);
+    const cases = [
+      { mode: { kind: 'garbage' }, code: 'SUBGRAPH_ERROR', ready: 200 },
+      { mode: { kind: 'reset' }, code: 'SUBGRAPH_UNAVAILABLE', ready: 503 },
+      // Longer than gateway B's SUBGRAPH_TIMEOUT_MS (10 s here): the register is given up on, the rest is answered.
+      { mode: { kind: 'slow', delayMs: 12_000 }, code: 'SUBGRAPH_TIMEOUT', ready: 200 },
+    ] as const;
+    for (const { mode, code, ready } of cases) {
+      vehiclesProxy.set(mode);
+      const started = Date.now();
+      const mine = await asCitizen(url, citizen);
+      timings.push(`vehicles ${mode.kind}: answered in ${Date.now() - started} ms`);
+      expect(mine.status).toBe(200);
+      expect(mine.body.data.me).toMatchObject({ firstNames: persona.firstNames, vehicles: null });
+      expect(mine.body.data.me.taxAssessments.length).toBeGreaterThan(0);
+      expect(mine.body.data.me.qualifications.length).toBeGreaterThan(0);
+      expect(errorsByPath(mine.body)).toEqual({ 'me.vehicles': code });
+      expect(JSON.stringify(mine.body)).not.toMatch(/127\.0\.0\.1|http:|ECONNRESET|Bad Gateway|html|stack/i);
+      // The register's own health check passes through garbage and a slow /graphql; a cut connection fails it.
+      expect(await probe(ports.gatewayB, '/readyz')).toBe(ready);
+      // Gateway A reaches the register directly: untouched.
+      expect((await asCitizen(gatewayUrl('gatewayA'), citizen)).body.errors).toBeUndefined();
+    }
+    vehiclesProxy.set({ kind: 'pass' });
+    const whole = await asCitizen(url, citizen);
+    expect(whole.body.errors).toBeUndefined();
+    expect(whole.body.data.me.vehicles.length).toBeGreaterThan(0);
+    expect(await probe(ports.gatewayB, '/readyz')).toBe(200);
+  }, 90_000);
 
   it('the authorization server killed: issued tokens keep working, a revocation in the database still stops the partner, /readyz 503 until it is back', async () => {
     const url = gatewayUrl('gatewayA');
