@@ -9,7 +9,7 @@ import { personIdFor, PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../
 import { INTERNAL_KEY_SOURCE } from '../../lib/tokens/internalCredential.js';
 import { scopeCatalogue } from '../../schema/scopes.js';
 import { personas } from '../support/hub.js';
-import { freePorts, killAll, killHard, probe, sleep, spawnService, waitReadyz, type ServiceProcess } from '../support/services.js';
+import { freePorts, killAll, killHard, probe, sleep, spawnService, waitReadyz, type ServiceProcess, SERVICE_ENTRIES } from '../support/services.js';
 
 // The authorization server gone for longer than the gateway may trust its keys, on the real processes (consent/main.ts,
 // the four subgraphs, gateway/main.ts), with the gateway's ISSUER_KEYS_MAX_AGE_SECONDS shortened to 6 s and
@@ -34,17 +34,8 @@ let pseudonymKey: Buffer;
 const services: Partial<Record<keyof typeof ports, ServiceProcess>> = {};
 const timings: string[] = [];
 
-const SCRIPTS: Record<keyof typeof ports, string> = {
-  auth: 'consent/main.ts',
-  population: 'subgraphs/population/main.ts',
-  tax: 'subgraphs/tax/main.ts',
-  vehicles: 'subgraphs/vehicles/main.ts',
-  education: 'subgraphs/education/main.ts',
-  gateway: 'gateway/main.ts',
-};
-
 async function start(name: keyof typeof ports): Promise<ServiceProcess> {
-  const proc = spawnService(name, SCRIPTS[name], name === 'gateway' ? { ...env, ISSUER_KEYS_MAX_AGE_SECONDS: String(MAX_AGE_S), ISSUER_KEYS_REFRESH_SECONDS: '1' } : env);
+  const proc = spawnService(name, SERVICE_ENTRIES[name], name === 'gateway' ? { ...env, ISSUER_KEYS_MAX_AGE_SECONDS: String(MAX_AGE_S), ISSUER_KEYS_REFRESH_SECONDS: '1' } : env);
   services[name] = proc;
   timings.push(`${name}: ready in ${await waitReadyz(proc, ports[name], READY_MS)} ms`);
   return proc;

@@ -19,7 +19,7 @@ import { INTERNAL_KEY_SOURCE } from '../../lib/tokens/internalCredential.js';
 import { scopeCatalogue } from '../../schema/scopes.js';
 import { personas } from '../support/hub.js';
 import { freshPostgresDatabase, type FreshPostgresDatabase } from '../support/postgres.js';
-import { freePorts, killAll, killHard, probe, sleep, spawnService, waitReadyz, type ServiceProcess } from '../support/services.js';
+import { freePorts, killAll, killHard, probe, sleep, spawnService, waitReadyz, type ServiceProcess, SERVICE_ENTRIES } from '../support/services.js';
 import { writeTrustedDocuments } from '../../scripts/devTrustedDocuments.js';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy.js';
 
@@ -52,21 +52,11 @@ const gatewayUrl = (which: 'gatewayA' | 'gatewayB') => `http://127.0.0.1:${ports
 const timings: string[] = [];
 let vehiclesProxy: FaultProxy;
 
-const SCRIPTS: Record<keyof typeof ports, string> = {
-  auth: 'consent/main.ts',
-  population: 'subgraphs/population/main.ts',
-  tax: 'subgraphs/tax/main.ts',
-  vehicles: 'subgraphs/vehicles/main.ts',
-  education: 'subgraphs/education/main.ts',
-  gatewayA: 'gateway/main.ts',
-  gatewayB: 'gateway/main.ts',
-};
-
 /** Starts one service on its port and waits for its /readyz (a gateway: also every register's and the issuer's). */
 async function start(name: keyof typeof ports): Promise<ServiceProcess> {
   // Gateway B reaches the vehicles register through a fault proxy (transparent until a test injects a fault).
   const own = name === 'gatewayB' ? { ...env, GATEWAY_PORT: String(ports.gatewayB), VEHICLES_URL: `${vehiclesProxy.url}/graphql` } : env;
-  const proc = spawnService(name, SCRIPTS[name], own);
+  const proc = spawnService(name, SERVICE_ENTRIES[name === 'gatewayA' || name === 'gatewayB' ? 'gateway' : name], own);
   services[name] = proc;
   timings.push(`${name}: ready in ${await waitReadyz(proc, ports[name], READY_MS)} ms`);
   return proc;

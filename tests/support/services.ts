@@ -121,3 +121,13 @@ export async function freePorts(count: number, range: readonly [from: number, to
   }
   return [...chosen];
 }
+
+/** The entry point of each hub service when it runs alone (what `spawnService` starts). */
+export const SERVICE_ENTRIES = Object.freeze({
+  auth: 'consent/main.ts',
+  population: 'subgraphs/population/main.ts',
+  tax: 'subgraphs/tax/main.ts',
+  vehicles: 'subgraphs/vehicles/main.ts',
+  education: 'subgraphs/education/main.ts',
+  gateway: 'gateway/main.ts',
+});
