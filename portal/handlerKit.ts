@@ -58,6 +58,10 @@ export function createKit(options: HandlerOptions) {
     } catch (failure) {
       if (!(failure instanceof HubClientError)) throw failure;
       if (failure.code === 'NOT_FOUND') return error(ctx, 404, 'notFound');
+      if (failure.code === 'RATE_LIMITED') {
+        if (failure.retryAfterSeconds !== undefined) ctx.res.setHeader('retry-after', String(failure.retryAfterSeconds));
+        return error(ctx, 429, 'rateLimited', ctx.path);
+      }
       if (failure.code === 'SIGN_IN_REQUIRED' && options.now() - (session.signedIn?.signedInAt ?? 0) > FRESH_SIGN_IN_MS) {
         session.signedIn = undefined;
         return toSignIn(ctx, returnTo);

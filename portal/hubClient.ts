@@ -4,15 +4,18 @@ import { PORTAL_OPERATIONS, type PortalOperation } from './operations.js';
 import { REGISTERS, registerOf, type MyData, type PersonData, type Register } from './registers.js';
 
 /** Why a call to the hub failed; each code has its own page. */
-export type HubClientErrorCode = 'SIGN_IN_REQUIRED' | 'NOT_FOUND' | 'HUB_UNAVAILABLE';
+export type HubClientErrorCode = 'SIGN_IN_REQUIRED' | 'NOT_FOUND' | 'HUB_UNAVAILABLE' | 'RATE_LIMITED';
 
 /** A failed call to the gateway. Its message is safe to log: no token, no register value. */
 export class HubClientError extends Error {
   readonly code: HubClientErrorCode;
-  constructor(code: HubClientErrorCode, message: string, options?: { cause?: unknown }) {
+  /** For `RATE_LIMITED`: the gateway's `Retry-After`, in seconds. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(code: HubClientErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'HubClientError';
     this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 
@@ -95,6 +98,12 @@ export function createHubClient(options: HubClientOptions): HubClient {
     if (response.status === 401) {
       await response.body?.cancel();
       throw new HubClientError('SIGN_IN_REQUIRED', 'The gateway refused the access token');
+    }
+    // The citizen's own rate limit (RFC 6585 §4): said as such, with when to try again, never as an outage.
+    if (response.status === 429) {
+      await response.body?.cancel();
+      const seconds = Number(response.headers.get('retry-after'));
+      throw new HubClientError('RATE_LIMITED', 'The gateway refused: too many requests', { retryAfterSeconds: Number.isSafeInteger(seconds) && seconds > 0 ? seconds : undefined });
     }
     let body: { data?: unknown; errors?: GraphQLError[] };
     try {

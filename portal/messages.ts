@@ -140,6 +140,7 @@ export interface PortalMessages {
     notFound: string;
     forbidden: string;
     hubUnavailable: string;
+    rateLimited: string;
     issuerUnavailable: string;
     signInCancelled: string;
     signInFailed: string;
@@ -304,6 +305,7 @@ export const messages: Readonly<Record<Language, PortalMessages>> = Object.freez
       notFound: 'Sivua tai suostumusta ei löytynyt.',
       forbidden: 'Lomake oli vanhentunut. Palaa sivulle ja yritä uudelleen.',
       hubUnavailable: 'Tietojasi ei juuri nyt saatu haettua. Yritä hetken kuluttua uudelleen.',
+      rateLimited: 'Olet avannut sivuja hyvin tiheään. Odota hetki ja yritä sitten uudelleen.',
       issuerUnavailable: 'Kirjautumispalveluun ei juuri nyt saatu yhteyttä. Yritä hetken kuluttua uudelleen.',
       signInCancelled: 'Kirjautuminen keskeytettiin.',
       signInFailed: 'Kirjautuminen ei onnistunut. Yritä uudelleen.',
@@ -465,6 +467,7 @@ export const messages: Readonly<Record<Language, PortalMessages>> = Object.freez
       notFound: 'Sidan eller samtycket hittades inte.',
       forbidden: 'Formuläret hade gått ut. Gå tillbaka till sidan och försök igen.',
       hubUnavailable: 'Dina uppgifter kunde inte hämtas just nu. Försök igen om en stund.',
+      rateLimited: 'Du har öppnat sidor mycket tätt. Vänta en stund och försök sedan igen.',
       issuerUnavailable: 'Inloggningstjänsten gick inte att nå just nu. Försök igen om en stund.',
       signInCancelled: 'Inloggningen avbröts.',
       signInFailed: 'Inloggningen misslyckades. Försök igen.',
@@ -626,6 +629,7 @@ export const messages: Readonly<Record<Language, PortalMessages>> = Object.freez
       notFound: 'The page or consent was not found.',
       forbidden: 'The form had expired. Go back to the page and try again.',
       hubUnavailable: 'Your data could not be fetched right now. Please try again in a moment.',
+      rateLimited: 'You have opened pages very often in a short time. Please wait a moment, then try again.',
       issuerUnavailable: 'The sign-in service could not be reached right now. Please try again in a moment.',
       signInCancelled: 'The sign-in was cancelled.',
       signInFailed: 'The sign-in did not succeed. Please try again.',

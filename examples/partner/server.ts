@@ -78,6 +78,7 @@ const NOTICES = {
   denied: 'You chose not to share your register data. That is fine: please fill in the form yourself.',
   ended: 'Your consent has ended (revoked or expired); nothing was fetched. Please fill in the form yourself, or fill it in with your register data again.',
   unavailable: 'The registers could not be reached; nothing was fetched. Please try again in a moment or fill in the form yourself.',
+  busy: 'The hub asked us to slow down (too many requests); nothing was fetched. Please try again in a minute.',
   failed: 'The sign-in could not be completed; nothing was fetched. Please try again.',
   stale: 'This sign-in does not belong to this browser session, or was already used. Please start again.',
   noToken: 'There is nothing to fetch again yet: use "Fill in with my register data" first.',
@@ -193,6 +194,12 @@ export async function startPartnerApp(env: Env, overrides: PartnerAppOverrides =
       throw error;
     }
     if (response.status === 401) return { values: {}, filled: false, notice: NOTICES.ended };
+    // 429 RATE_LIMITED: this client (or its requests about this person) went over the hub's rate limit. Retry-After
+    // says when the window ends; a back end retrying on its own must wait at least that long.
+    if (response.status === 429) {
+      log('warn', 'the gateway asked us to slow down', { status: 429, retryAfter: response.headers.get('retry-after') });
+      return { values: {}, filled: false, notice: NOTICES.busy };
+    }
     if (!response.ok) {
       log('warn', 'the gateway did not answer with data', { status: response.status });
       return { values: {}, filled: false, notice: NOTICES.unavailable };

@@ -68,8 +68,16 @@ describe('createHubClient', () => {
     const missing = fakeGateway(() => ({ body: { data: null, errors: [{ message: 'No such consent', path: ['revokeConsent'], extensions: { code: 'NOT_FOUND' } }] } }));
     await expect(missing.client.revokeConsent('t', 'x')).rejects.toEqual(expect.any(HubClientError));
     await expect(missing.client.revokeConsent('t', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const limited = fakeGateway(() => ({ status: 429, body: { errors: [{ message: 'Too many requests', extensions: { code: 'RATE_LIMITED' } }] } }));
+    await expect(limited.client.myData('t')).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: undefined });
     const unreachable = createHubClient({ gatewayUrl: 'http://127.0.0.1:1/graphql', timeoutMs: 1000 });
     await expect(unreachable.myData('t')).rejects.toMatchObject({ code: 'HUB_UNAVAILABLE' });
+  });
+
+  it('maps a 429 to RATE_LIMITED with the gateway\'s Retry-After, never to HUB_UNAVAILABLE', async () => {
+    const fetchImpl = (async () => new Response(JSON.stringify({ errors: [{ message: 'x', extensions: { code: 'RATE_LIMITED' } }] }), { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '17' } })) as typeof fetch;
+    const client = createHubClient({ gatewayUrl: 'http://gateway.test/graphql', timeoutMs: 1000, fetch: fetchImpl });
+    await expect(client.consents('t', 'fi')).rejects.toMatchObject({ name: 'HubClientError', code: 'RATE_LIMITED', retryAfterSeconds: 17 });
   });
 
   it('asks for the purpose in the page language and passes the paging cursor', async () => {

@@ -93,6 +93,7 @@ function allPages(lang: Language): Record<string, string> {
     disclosures: renderDisclosuresPage({ lang, path: '/disclosures?before=40', csrfToken: CSRF, disclosures: [disclosure(39), disclosure(38)], olderCursor: '38', paged: true, purposes }),
     noDisclosures: renderDisclosuresPage({ lang, path: '/disclosures', csrfToken: CSRF, disclosures: [], paged: false, purposes }),
     error: renderErrorPage({ lang, kind: 'hubUnavailable', path: '/', retry: '/', csrfToken: CSRF }),
+    rateLimited: renderErrorPage({ lang, kind: 'rateLimited', path: '/', retry: '/', csrfToken: CSRF }),
   };
 }
 

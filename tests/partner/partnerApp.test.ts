@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startPartnerApp, type PartnerApp } from '../../examples/partner/server.js';
+import { startGateway } from '../../gateway/start.js';
 import { formAction, inputValues, TestBrowser, type BrowserPage } from '../support/browser.js';
 import { personaWith, startTestHub, type TestHub } from '../support/hub.js';
 import { devPartnerEntries, makeTestPartner, type TestPartner } from '../support/partners.js';
@@ -27,15 +28,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+let busyPort: number;
+/** A second registration, for an app behind a gateway with a tiny rate limit (its own redirect URI's host and port). */
+let busyPartner: TestPartner;
+
 beforeAll(async () => {
   const port = await freePort();
+  busyPort = await freePort();
   partner = await makeTestPartner('test-bank');
+  busyPartner = await makeTestPartner('busy-bank');
+  busyPartner.entry.redirectUris = [`http://127.0.0.1:${busyPort}/callback`];
+  busyPartner.entry.purpose = devPartnerEntries()[0]!.purpose;
   const redirectUri = `http://127.0.0.1:${port}/callback`;
   // Registered like demo-bank (same purpose), with a redirect URI on this test's port.
   partner.entry.redirectUris = [redirectUri];
   partner.entry.purpose = devPartnerEntries()[0]!.purpose;
   // The app sends Demo Bank's registered operation (prefill.graphql); here it is registered for test-bank.
-  hub = await startTestHub({ partners: [partner.entry], trustedDocuments: { 'test-bank': devTrustedDocuments()['demo-bank']!.operations.map((o) => o.body) } });
+  const prefill = devTrustedDocuments()['demo-bank']!.operations.map((o) => o.body);
+  hub = await startTestHub({ partners: [partner.entry, busyPartner.entry], trustedDocuments: { 'test-bank': prefill, 'busy-bank': prefill } });
   app = await startPartnerApp({
     ...hub.env,
     GATEWAY_URL: hub.gatewayUrl,
@@ -64,7 +74,8 @@ const sharedScopes = (page: BrowserPage) => {
 const notice = (page: BrowserPage) => /<div id="notice"[^>]*>([\s\S]*?)<\/div>/.exec(page.html)?.[1] ?? '';
 
 /** A citizen opens the bank's form, types an e-mail, presses "Fill in", signs in and answers the consent screen. */
-async function fillIn(persona: string, choices: { untick?: string[]; decision?: 'allow' | 'deny' } = {}): Promise<{ browser: TestBrowser; page: BrowserPage }> {
+async function fillIn(persona: string, choices: { untick?: string[]; decision?: 'allow' | 'deny' } = {}, target: PartnerApp = app): Promise<{ browser: TestBrowser; page: BrowserPage }> {
+  const app = target;
   const browser = new TestBrowser({ stopAt: [] });
   const start = await browser.get(`${app.url}/`);
   expect(start.status).toBe(200);
@@ -175,6 +186,32 @@ describe('the partner example app', () => {
     for (const field of REGISTER_FIELDS) expect(valueOf(again, field)).toBe('');
     expect(valueOf(again, 'email')).toBe('citizen@example.test');
     expect(again.html).not.toContain('id="refetch"');
+  });
+
+  it('says "slow down" when the hub answers 429 RATE_LIMITED, and fetches nothing', async () => {
+    // A gateway on the same hub that allows this partner one request per citizen and window.
+    const strict = await startGateway({ ...hub.env, GATEWAY_PORT: '0', RATE_LIMIT_CITIZEN_PER_MINUTE: '1' });
+    const busy = await startPartnerApp({
+      ...hub.env,
+      GATEWAY_URL: strict.url,
+      PARTNER_PORT: String(busyPort),
+      PARTNER_REDIRECT_URI: `http://127.0.0.1:${busyPort}/callback`,
+      PARTNER_CLIENT_ID: busyPartner.clientId,
+      PARTNER_PRIVATE_JWK: JSON.stringify(busyPartner.privateJwk),
+    });
+    try {
+      const persona = personaWith('vehicles');
+      const { browser, page } = await fillIn(persona.personalIdentityCode, {}, busy);
+      expect(valueOf(page, 'firstNames')).toBe(persona.firstNames);
+      const again = await browser.submit(new URL('/refetch', busy.url), [['email', 'citizen@example.test']]);
+      expect(again.status).toBe(200);
+      expect(notice(again)).toContain('The hub asked us to slow down (too many requests); nothing was fetched');
+      for (const field of REGISTER_FIELDS) expect(valueOf(again, field)).toBe('');
+      expect(again.html).not.toContain(persona.firstNames);
+    } finally {
+      await busy.stop();
+      await strict.stop();
+    }
   });
 
   it('refuses an answer that does not belong to the browser session', async () => {
