@@ -43,6 +43,8 @@ export interface GatewayConfig {
   readonly trustedDocumentsDir: string | URL;
   /** Clients that may send unregistered documents: the citizen's own client in dev mode, nobody in production. */
   readonly adHocClients: ReadonlySet<string>;
+  /** How often the registry folder is looked at for changes (`TRUSTED_DOCUMENTS_RELOAD_SECONDS`, default 10). */
+  readonly trustedDocumentsReloadSeconds: number;
   readonly algorithms: readonly string[];
   /**
    * The issuer's keys are trusted `maxAgeSeconds` after the last successful fetch (`ISSUER_KEYS_MAX_AGE_SECONDS`,
@@ -68,7 +70,7 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     port: readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.GATEWAY_PORT),
     issuer: readIssuer(env),
     audience: readGatewayAudience(env),
-    publicUrl: env.GATEWAY_PUBLIC_URL,
+    publicUrl: readPublicUrl(env),
     subgraphUrls: Object.freeze(subgraphUrls),
     subgraphTimeoutMs: readPositiveInt(env, 'SUBGRAPH_TIMEOUT_MS', 3000),
     bodyLimitBytes: readPositiveInt(env, 'GATEWAY_BODY_LIMIT_BYTES', 64 * 1024),
@@ -88,6 +90,7 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     introspection: mode === 'dev',
     trustedDocumentsDir: env.TRUSTED_DOCUMENTS_DIR ?? DEFAULT_TRUSTED_DOCUMENTS_DIR,
     adHocClients: Object.freeze(new Set(mode === 'dev' ? ['citizen-portal'] : [])),
+    trustedDocumentsReloadSeconds: readPositiveInt(env, 'TRUSTED_DOCUMENTS_RELOAD_SECONDS', 10),
     algorithms: Object.freeze(algorithms),
     issuerKeys: readIssuerKeysTiming(env),
   });
@@ -101,4 +104,18 @@ function readIssuerKeysTiming(env: Env): GatewayConfig['issuerKeys'] {
     throw new TypeError(`ISSUER_KEYS_REFRESH_SECONDS (${refreshSeconds}) must be less than ISSUER_KEYS_MAX_AGE_SECONDS (${maxAgeSeconds})`);
   }
   return Object.freeze({ maxAgeSeconds, refreshSeconds });
+}
+
+/** `GATEWAY_PUBLIC_URL`: unset or empty means the bound address; anything else must be an absolute http(s) URL. */
+function readPublicUrl(env: Env): string | undefined {
+  const value = env.GATEWAY_PUBLIC_URL;
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`GATEWAY_PUBLIC_URL must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`GATEWAY_PUBLIC_URL must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+  return value;
 }

@@ -18,7 +18,7 @@ import { createOperationExecutor } from './executeOperation.js';
 import { createRateLimiter } from './rateLimit.js';
 import { assertOperationAllowed, readGraphQLRequest } from './httpRequest.js';
 import { createDocumentCache, selectOperation } from './operations.js';
-import { createTrustedDocuments, loadTrustedDocuments } from './trustedDocuments.js';
+import { createTrustedDocuments, loadTrustedDocuments, watchTrustedDocuments } from './trustedDocuments.js';
 import { SubgraphDataSource, type GatewayRequestContext } from './subgraphDataSource.js';
 import { createSubgraphTransport } from './subgraphTransport.js';
 import { loadGatewaySupergraph } from './supergraph.js';
@@ -76,10 +76,16 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
   });
   const { executor } = await gateway.load();
   const documents = createDocumentCache({ schema: supergraph.apiSchema, introspection: config.introspection, limits: config.limits });
-  const documentFor = createTrustedDocuments({
+  const trustedDocuments = createTrustedDocuments({
     registry: loadTrustedDocuments(config.trustedDocumentsDir),
     adHocClients: config.adHocClients,
     validate: (body) => documents.prepare(body),
+  });
+  const stopWatchingDocuments = watchTrustedDocuments({
+    dir: config.trustedDocumentsDir,
+    intervalMs: config.trustedDocumentsReloadSeconds * 1000,
+    documents: trustedDocuments,
+    logger: logger.child({ component: 'trusted-documents' }),
   });
   const run = createOperationExecutor({ apiSchema: supergraph.apiSchema, executor, requirements: supergraph.requirements, owners: supergraph.owners });
 
@@ -88,7 +94,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     await limiter.check(caller);
     const { credential } = caller;
     const body = await readGraphQLRequest(req, res, { bodyLimitBytes: config.bodyLimitBytes });
-    const query = documentFor(credential.clientId, body);
+    const query = trustedDocuments.documentFor(credential.clientId, body);
     const prepared = { ...documents.prepare(query), query };
     const operation = selectOperation(prepared.document, body.operationName);
     assertOperationAllowed(body, operation);
@@ -146,6 +152,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     url: `http://${config.host}:${port}/graphql`,
     async stop() {
       verifier.stop();
+      stopWatchingDocuments();
       await close(server);
       await gateway.stop();
       transport.close();

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HubError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
 import { documentHash, parseManifest, type TrustedDocument } from '../lib/trustedDocuments.js';
 
 /** The committed registry: the dev clients' manifests (`citizen-portal.json`, `demo-bank.json`). */
@@ -38,39 +40,102 @@ export function loadTrustedDocuments(dir: string | URL): Map<string, Map<string,
   return registry;
 }
 
+/** What {@link createTrustedDocuments} returns. */
+export interface TrustedDocuments {
+  /** The text to run for `clientId`'s request; throws `PERSISTED_QUERY_NOT_IN_LIST` or `QUERY_NOT_IN_SAFELIST`. */
+  documentFor(clientId: string, request: DocumentReference): string;
+  /** Puts a new registry in place once every document in it passes `validate`; else throws and keeps the old one. */
+  replace(registry: ReadonlyMap<string, ReadonlyMap<string, TrustedDocument>>): void;
+}
+
 /**
  * Trusted documents (GraphQL over HTTP's "persisted documents"): a client runs only the operations registered for
  * it, by hash, so a stolen partner token cannot explore the graph or try a query nobody reviewed. The unregistered
  * text is refused before it is parsed. Only the clients in `adHocClients` may send other documents.
  */
-export function createTrustedDocuments(options: TrustedDocumentsOptions) {
-  // A registered operation that would be refused stops the gateway's start, not a client's request later.
-  for (const [clientId, operations] of options.registry) {
-    for (const operation of operations.values()) {
-      try {
-        options.validate(operation.body);
-      } catch (error) {
-        throw new TypeError(`trusted document ${clientId}/${operation.name} is refused: ${error instanceof HubError ? error.code : String(error)}`);
+export function createTrustedDocuments(options: TrustedDocumentsOptions): TrustedDocuments {
+  // A registered operation that would be refused stops the gateway's start (or a reload), not a client's request.
+  const checked = (registry: TrustedDocumentsOptions['registry']) => {
+    for (const [clientId, operations] of registry) {
+      for (const operation of operations.values()) {
+        try {
+          options.validate(operation.body);
+        } catch (error) {
+          throw new TypeError(`trusted document ${clientId}/${operation.name} is refused: ${error instanceof HubError ? error.code : String(error)}`);
+        }
       }
     }
-  }
-  /** The text to run for `clientId`'s request; throws `PERSISTED_QUERY_NOT_IN_LIST` or `QUERY_NOT_IN_SAFELIST`. */
-  return function documentFor(clientId: string, request: DocumentReference): string {
-    const registered = options.registry.get(clientId);
-    if (request.documentHash !== undefined) {
-      const document = registered?.get(request.documentHash);
-      if (request.query !== undefined && documentHash(request.query) !== request.documentHash) {
-        throw new HubError('BAD_REQUEST', 'The document id is not the SHA-256 of the query sent with it');
+    return registry;
+  };
+  let registry = checked(options.registry);
+
+  return {
+    documentFor(clientId, request) {
+      const registered = registry.get(clientId);
+      if (request.documentHash !== undefined) {
+        const document = registered?.get(request.documentHash);
+        if (request.query !== undefined && documentHash(request.query) !== request.documentHash) {
+          throw new HubError('BAD_REQUEST', 'The document id is not the SHA-256 of the query sent with it');
+        }
+        if (document) return document.body;
+        if (request.query !== undefined && options.adHocClients.has(clientId)) return request.query;
+        throw new HubError('PERSISTED_QUERY_NOT_IN_LIST', 'No operation with this document id is registered for this client');
       }
-      if (document) return document.body;
-      if (request.query !== undefined && options.adHocClients.has(clientId)) return request.query;
-      throw new HubError('PERSISTED_QUERY_NOT_IN_LIST', 'No operation with this document id is registered for this client');
-    }
-    const query = request.query!;
-    if (options.adHocClients.has(clientId) || registered?.has(documentHash(query))) return query;
-    throw new HubError('QUERY_NOT_IN_SAFELIST', 'This client may run only its registered operations: send a registered document or its documentId');
+      const query = request.query!;
+      if (options.adHocClients.has(clientId) || registered?.has(documentHash(query))) return query;
+      throw new HubError('QUERY_NOT_IN_SAFELIST', 'This client may run only its registered operations: send a registered document or its documentId');
+    },
+    replace(next) {
+      registry = checked(next);
+    },
   };
 }
 
-/** The function {@link createTrustedDocuments} returns. */
-export type TrustedDocumentLookup = ReturnType<typeof createTrustedDocuments>;
+/** Options for {@link watchTrustedDocuments}. */
+export interface WatchTrustedDocumentsOptions {
+  dir: string | URL;
+  /** How often the folder is looked at. */
+  intervalMs: number;
+  documents: TrustedDocuments;
+  logger: Logger;
+}
+
+/**
+ * Picks up a changed registry without a restart: the folder's files are read every `intervalMs` and, when their
+ * contents changed, loaded, validated and put in place whole. A registry that does not load or validate is logged
+ * (file and operation names only, never a document) and the one in place stays. Returns a function that stops it.
+ */
+export function watchTrustedDocuments(options: WatchTrustedDocumentsOptions): () => void {
+  let applied = fingerprint(options.dir);
+  let refused: string | undefined;
+  const timer = setInterval(() => {
+    let seen: string;
+    try {
+      seen = fingerprint(options.dir);
+    } catch (error) {
+      options.logger.error({ err: error }, 'trusted documents folder unreadable; the registry in place stays');
+      return;
+    }
+    if (seen === applied || seen === refused) return;
+    try {
+      const registry = loadTrustedDocuments(options.dir);
+      options.documents.replace(registry);
+      applied = seen;
+      refused = undefined;
+      options.logger.info({ clients: [...registry.keys()], operations: [...registry.values()].reduce((n, ops) => n + ops.size, 0) }, 'trusted documents reloaded');
+    } catch (error) {
+      refused = seen;
+      options.logger.error({ reason: (error as Error).message }, 'trusted documents not reloaded; the registry in place stays');
+    }
+  }, options.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** A digest of the folder's file names and contents: what decides whether to reload. */
+function fingerprint(dir: string | URL): string {
+  const path = dir instanceof URL ? dir.pathname : dir;
+  const hash = createHash('sha256');
+  for (const file of readdirSync(path).sort()) hash.update(file).update('\0').update(readFileSync(join(path, file))).update('\0');
+  return hash.digest('hex');
+}

@@ -7,7 +7,7 @@ import { buildManifest, documentHash, parseManifest } from '../../lib/trustedDoc
 import { COMMITTED_TRUSTED_DOCUMENTS_DIR, devTrustedDocuments, manifestText } from '../../scripts/devTrustedDocuments.js';
 import { createDocumentCache } from '../operations.js';
 import { loadGatewaySupergraph } from '../supergraph.js';
-import { createTrustedDocuments, loadTrustedDocuments } from '../trustedDocuments.js';
+import { createTrustedDocuments, loadTrustedDocuments, watchTrustedDocuments } from '../trustedDocuments.js';
 
 // Trusted documents: a partner runs only the operations registered for it, by hash; the citizen's own client
 // may send other documents only where the gateway was told so (dev mode).
@@ -18,7 +18,7 @@ const registry = new Map([
   ['demo-bank', new Map(buildManifest([PREFILL]).operations.map((o) => [o.id, o]))],
   ['other-bank', new Map(buildManifest([OTHER]).operations.map((o) => [o.id, o]))],
 ]);
-const documentFor = createTrustedDocuments({ registry, adHocClients: new Set(['citizen-portal']), validate: () => undefined });
+const { documentFor } = createTrustedDocuments({ registry, adHocClients: new Set(['citizen-portal']), validate: () => undefined });
 
 function refusal(run: () => unknown): HubError {
   try {
@@ -62,7 +62,7 @@ describe('createTrustedDocuments', () => {
   it('lets only the ad-hoc clients send unregistered documents', () => {
     expect(documentFor('citizen-portal', { query: '{ me { personalIdentityCode } }' })).toBe('{ me { personalIdentityCode } }');
     const strict = createTrustedDocuments({ registry, adHocClients: new Set(), validate: () => undefined });
-    expect(refusal(() => strict('citizen-portal', { query: '{ me { personalIdentityCode } }' })).code).toBe('QUERY_NOT_IN_SAFELIST');
+    expect(refusal(() => strict.documentFor('citizen-portal', { query: '{ me { personalIdentityCode } }' })).code).toBe('QUERY_NOT_IN_SAFELIST');
   });
 
   it('refuses to start on a registered document the gateway would refuse', () => {
@@ -73,6 +73,53 @@ describe('createTrustedDocuments', () => {
     expect(start('query Deep { me { address { postalCode } } }')).not.toThrow();
     expect(start('query Deeper { me { consents { client { id } } } }')).toThrow('trusted document demo-bank/Deeper is refused: QUERY_TOO_DEEP');
     expect(start('query Unknown { me { bloodType } }')).toThrow('trusted document demo-bank/Unknown is refused: GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('a changed registry', () => {
+  const { apiSchema } = loadGatewaySupergraph();
+  const documents = createDocumentCache({ schema: apiSchema, introspection: false });
+  const registryOf = (bodies: string[]) => new Map([['demo-bank', new Map(buildManifest(bodies).operations.map((o) => [o.id, o]))]]);
+  const dir = mkdtempSync(join(tmpdir(), 'trusted-documents-watch-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('replaces the registry whole, or not at all when a document in it would be refused', () => {
+    const trusted = createTrustedDocuments({ registry: registryOf([PREFILL]), adHocClients: new Set(), validate: (text) => documents.prepare(text) });
+    expect(refusal(() => trusted.documentFor('demo-bank', { query: OTHER })).code).toBe('QUERY_NOT_IN_SAFELIST');
+    trusted.replace(registryOf([PREFILL, OTHER]));
+    expect(trusted.documentFor('demo-bank', { query: OTHER })).toBe(OTHER);
+    expect(() => trusted.replace(registryOf([OTHER, 'query Unknown { me { bloodType } }']))).toThrow('trusted document demo-bank/Unknown is refused: GRAPHQL_VALIDATION_FAILED');
+    // The refused registry did not half-apply: both earlier documents still run.
+    expect(trusted.documentFor('demo-bank', { query: PREFILL })).toBe(PREFILL);
+    expect(trusted.documentFor('demo-bank', { query: OTHER })).toBe(OTHER);
+  });
+
+  it('is picked up from the folder without a restart; a broken one is logged by name and the one in place stays', async () => {
+    writeFileSync(join(dir, 'demo-bank.json'), manifestText(buildManifest([PREFILL])));
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = { info: (fields: object, msg: string) => lines.push({ ...fields, msg }), error: (fields: object, msg: string) => lines.push({ ...fields, msg }) } as never;
+    const trusted = createTrustedDocuments({ registry: loadTrustedDocuments(dir), adHocClients: new Set(), validate: (text) => documents.prepare(text) });
+    const stop = watchTrustedDocuments({ dir, intervalMs: 20, documents: trusted, logger });
+    const until = async (check: () => boolean) => {
+      for (let i = 0; i < 200 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(check()).toBe(true);
+    };
+    try {
+      writeFileSync(join(dir, 'demo-bank.json'), manifestText(buildManifest([PREFILL, OTHER])));
+      await until(() => lines.some((line) => line.msg === 'trusted documents reloaded'));
+      expect(trusted.documentFor('demo-bank', { query: OTHER })).toBe(OTHER);
+      writeFileSync(join(dir, 'demo-bank.json'), manifestText(buildManifest([PREFILL, 'query Secret { me { bloodType } }'])));
+      await until(() => lines.some((line) => line.msg === 'trusted documents not reloaded; the registry in place stays'));
+      expect(trusted.documentFor('demo-bank', { query: OTHER })).toBe(OTHER);
+      const refusedLine = JSON.stringify(lines.find((line) => String(line.msg).startsWith('trusted documents not reloaded')));
+      expect(refusedLine).toContain('demo-bank/Secret is refused: GRAPHQL_VALIDATION_FAILED');
+      expect(refusedLine).not.toContain('bloodType');
+      // Logged once per broken state, not at every look.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(lines.filter((line) => String(line.msg).startsWith('trusted documents not reloaded'))).toHaveLength(1);
+    } finally {
+      stop();
+    }
   });
 });
 

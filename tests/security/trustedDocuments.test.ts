@@ -8,7 +8,7 @@ import { INTERNAL_KEY_SOURCE } from '../../lib/tokens/internalCredential.js';
 import type { RunningService } from '../../lib/subgraph/start.js';
 import { documentHash, documentIdOf } from '../../lib/trustedDocuments.js';
 import { PORTAL_OPERATIONS } from '../../portal/operations.js';
-import { devTrustedDocuments } from '../../scripts/devTrustedDocuments.js';
+import { devTrustedDocuments, writeTrustedDocuments } from '../../scripts/devTrustedDocuments.js';
 import { personaWith, startTestHub, type TestHub } from '../support/hub.js';
 import { readResponse } from '../support/http.js';
 import { authorizeWithPar, exchangeCode, partnerClient, partnerRequest, type PartnerClient } from '../support/partnerFlow.js';
@@ -79,6 +79,29 @@ describe('a partner', () => {
     url.searchParams.set('query', '{ me { personalIdentityCode } }');
     const answer = await partnerRequestGet(url);
     expect(answer.status).toBe(403);
+  });
+});
+
+describe('a gateway whose registry changes while it runs', () => {
+  it('runs an operation registered after its start, without a restart, within TRUSTED_DOCUMENTS_RELOAD_SECONDS', async () => {
+    const registry = mkdtempSync(join(tmpdir(), 'hub-registry-'));
+    writeTrustedDocuments(registry, {});
+    const gateway = await startGateway({ ...hub.env, GATEWAY_PORT: '0', TRUSTED_DOCUMENTS_DIR: registry, TRUSTED_DOCUMENTS_RELOAD_SECONDS: '1' });
+    const NEW = 'query BankNameOnly { me { firstNames } }';
+    try {
+      expectRefused(await partnerRequest(partner, gateway.url, token, { query: NEW }), 403, 'QUERY_NOT_IN_SAFELIST');
+      writeTrustedDocuments(registry, { 'demo-bank': [NEW] });
+      let answer = await partnerRequest(partner, gateway.url, token, { query: NEW });
+      for (let i = 0; i < 40 && answer.status !== 200; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await partnerRequest(partner, gateway.url, token, { query: NEW });
+      }
+      expect(answer.status).toBe(200);
+      expect(answer.body.data.me).toEqual({ firstNames: persona.firstNames });
+    } finally {
+      await gateway.stop();
+      rmSync(registry, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,0 +1,24 @@
+import { describe, expect, it } from '@jest/globals';
+import { readGatewayConfig } from '../config.js';
+
+// The gateway's configuration: what it takes from the environment, and what it refuses at start.
+
+describe('readGatewayConfig', () => {
+  it('takes GATEWAY_PUBLIC_URL as the URL DPoP proofs name; unset or empty means the bound address', () => {
+    expect(readGatewayConfig({ GATEWAY_PUBLIC_URL: 'https://hub.example/graphql' }).publicUrl).toBe('https://hub.example/graphql');
+    expect(readGatewayConfig({}).publicUrl).toBeUndefined();
+    expect(readGatewayConfig({ GATEWAY_PUBLIC_URL: '' }).publicUrl).toBeUndefined();
+  });
+
+  it.each(['hub.example/graphql', '/graphql', 'ftp://hub.example/graphql'])('refuses GATEWAY_PUBLIC_URL=%s at start', (value) => {
+    expect(() => readGatewayConfig({ GATEWAY_PUBLIC_URL: value })).toThrow(`GATEWAY_PUBLIC_URL must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+  });
+
+  it('lets only the citizen\'s own client send unregistered documents, and only in dev mode; reloads the registry every 10 s', () => {
+    expect([...readGatewayConfig({}).adHocClients]).toEqual(['citizen-portal']);
+    expect([...readGatewayConfig({ HUB_MODE: 'production' }).adHocClients]).toEqual([]);
+    expect(readGatewayConfig({}).trustedDocumentsReloadSeconds).toBe(10);
+    expect(readGatewayConfig({ TRUSTED_DOCUMENTS_RELOAD_SECONDS: '2' }).trustedDocumentsReloadSeconds).toBe(2);
+    expect(() => readGatewayConfig({ TRUSTED_DOCUMENTS_RELOAD_SECONDS: '0' })).toThrow(/TRUSTED_DOCUMENTS_RELOAD_SECONDS/);
+  });
+});
