@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe } from '@jest/globals';
+import { afterAll, beforeAll, describe } from '@jest/globals';
+import type { Kysely } from 'kysely';
+import { openDatabase, type HubDatabase } from '../../lib/storage/database.js';
 import { freshPostgresDatabase, type FreshPostgresDatabase } from './postgres.js';
 
 /** A database made for one suite (its URL), and how to get rid of it. */
@@ -21,4 +23,23 @@ export async function describeOnEachDatabase(name: string, suite: (make: () => T
   const fresh = await freshPostgresDatabase();
   describe(`${name} on SQLite`, () => suite(freshSqliteDatabase));
   (fresh ? describe : describe.skip)(`${name} on PostgreSQL${fresh ? '' : ' (SKIPPED: no PostgreSQL available)'}`, () => suite(() => fresh!));
+}
+
+/**
+ * Opens `make()`'s database before the suite's tests, brings its tables up with `migrate`, and hands it (and what `make` made) to `use`;
+ * closes and drops it after them. For a store's suite inside {@link describeOnEachDatabase}.
+ */
+export function useMigratedDatabase(make: () => TestDatabase, migrate: (db: Kysely<any>) => Promise<unknown>, use: (database: HubDatabase<any>, target: TestDatabase) => void): void {
+  let target: TestDatabase | undefined;
+  let database: HubDatabase<any> | undefined;
+  beforeAll(async () => {
+    target = make();
+    database = openDatabase<any>({ url: target.url });
+    await migrate(database.db);
+    use(database, target);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await target?.drop();
+  });
 }

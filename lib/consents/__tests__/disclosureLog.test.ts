@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { HubError } from '../../errors.js';
-import { describeOnEachDatabase, freshSqliteDatabase, type TestDatabase as Target } from '../../../tests/support/databases.js';
+import { describeOnEachDatabase, useMigratedDatabase, freshSqliteDatabase, type TestDatabase as Target } from '../../../tests/support/databases.js';
 import { openDatabase, type HubDatabase } from '../../storage/database.js';
 import { canonicalJson, disclosureHash, GENESIS_HASH } from '../disclosureHash.js';
 import { createDisclosureLog, type DisclosureLog, type NewDisclosure } from '../disclosureLog.js';
@@ -90,14 +90,9 @@ function disclosureLogSuite(make: () => Target): void {
     tampered.set(personId, problems);
   }
 
-  beforeAll(async () => {
-    target = make();
-    database = openDatabase<any>({ url: target.url });
-    await migrateConsents(database.db);
-  });
-  afterAll(async () => {
-    await database?.close();
-    await target?.drop();
+  useMigratedDatabase(make, migrateConsents, (opened, made) => {
+    database = opened;
+    target = made;
   });
 
   it('appends a chain per person and lists it newest first, in pages', async () => {

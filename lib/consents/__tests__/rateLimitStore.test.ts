@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { describeOnEachDatabase, type TestDatabase as Target } from '../../../tests/support/databases.js';
+import { describeOnEachDatabase, useMigratedDatabase, type TestDatabase as Target } from '../../../tests/support/databases.js';
 import { openDatabase, type HubDatabase } from '../../storage/database.js';
 import { migrateConsents } from '../migrations.js';
 import { createRateLimitStore } from '../rateLimitStore.js';
@@ -20,14 +20,9 @@ function rateLimitStoreSuite(make: () => Target): void {
   const store = () => createRateLimitStore(database, { now: () => clock });
   const rowCount = async () => Number((await sql<{ n: number | string }>`select count(*) as n from rate_limits`.execute(database.db)).rows[0]!.n);
 
-  beforeAll(async () => {
-    target = make();
-    database = openDatabase<any>({ url: target.url });
-    await migrateConsents(database.db);
-  });
-  afterAll(async () => {
-    await database?.close();
-    await target?.drop();
+  useMigratedDatabase(make, migrateConsents, (opened, made) => {
+    database = opened;
+    target = made;
   });
 
   it('counts requests per key up to the limit, then refuses, with what is left and when the window ends', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { describeOnEachDatabase, type TestDatabase as Target } from '../../../tests/support/databases.js';
+import { describeOnEachDatabase, useMigratedDatabase, type TestDatabase as Target } from '../../../tests/support/databases.js';
 import { openDatabase, type HubDatabase } from '../../storage/database.js';
 import { migrateConsents } from '../migrations.js';
 import { createReplayStore } from '../replayStore.js';
@@ -17,14 +17,9 @@ function replayStoreSuite(make: () => Target): void {
   let clock = NOW;
   const store = () => createReplayStore(database, { now: () => clock });
 
-  beforeAll(async () => {
-    target = make();
-    database = openDatabase<any>({ url: target.url });
-    await migrateConsents(database.db);
-  });
-  afterAll(async () => {
-    await database?.close();
-    await target?.drop();
+  useMigratedDatabase(make, migrateConsents, (opened, made) => {
+    database = opened;
+    target = made;
   });
 
   it('accepts a jti once and refuses it again while it is live, from any handle', async () => {
