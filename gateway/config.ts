@@ -40,7 +40,7 @@ export interface GatewayConfig {
   /** Introspection and field suggestions: dev mode only. */
   readonly introspection: boolean;
   /** The registered operations, one `<client id>.json` manifest per client (`TRUSTED_DOCUMENTS_DIR`). */
-  readonly trustedDocumentsDir: string | URL;
+  readonly trustedDocumentsDir: string;
   /** Clients that may send unregistered documents: the citizen's own client in dev mode, nobody in production. */
   readonly adHocClients: ReadonlySet<string>;
   /** How often the registry folder is looked at for changes (`TRUSTED_DOCUMENTS_RELOAD_SECONDS`, default 10). */

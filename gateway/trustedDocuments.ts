@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { documentHash, parseManifest, type TrustedDocument } from '../lib/trustedDocuments.js';
 
 /** The committed registry: the dev clients' manifests (`citizen-portal.json`, `demo-bank.json`). */
-export const DEFAULT_TRUSTED_DOCUMENTS_DIR = new URL('./trusted-documents/', import.meta.url);
+export const DEFAULT_TRUSTED_DOCUMENTS_DIR = fileURLToPath(new URL('./trusted-documents/', import.meta.url));
 
 /** A client's manifest file is `<client id>.json`; anything else in the folder is refused, not skipped. */
 const MANIFEST_FILE = /^([a-z0-9][a-z0-9-]{0,63})\.json$/;
@@ -29,12 +30,12 @@ export interface TrustedDocumentsOptions {
 }
 
 /** Reads every `<client id>.json` manifest of a folder; a malformed one stops the gateway from starting. */
-export function loadTrustedDocuments(dir: string | URL): Map<string, Map<string, TrustedDocument>> {
+export function loadTrustedDocuments(dir: string): Map<string, Map<string, TrustedDocument>> {
   const registry = new Map<string, Map<string, TrustedDocument>>();
   for (const file of readdirSync(dir).sort()) {
     const clientId = MANIFEST_FILE.exec(file)?.[1];
     if (!clientId) throw new TypeError(`trusted documents: ${file} is not named <client id>.json`);
-    const manifest = parseManifest(readFileSync(join(dir instanceof URL ? dir.pathname : dir, file), 'utf8'), `trusted documents ${file}`);
+    const manifest = parseManifest(readFileSync(join(dir, file), 'utf8'), `trusted documents ${file}`);
     registry.set(clientId, new Map(manifest.operations.map((operation) => [operation.id, operation])));
   }
   return registry;
@@ -93,7 +94,7 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
 
 /** Options for {@link watchTrustedDocuments}. */
 export interface WatchTrustedDocumentsOptions {
-  dir: string | URL;
+  dir: string;
   /** How often the folder is looked at. */
   intervalMs: number;
   documents: TrustedDocuments;
@@ -133,9 +134,8 @@ export function watchTrustedDocuments(options: WatchTrustedDocumentsOptions): ()
 }
 
 /** A digest of the folder's file names and contents: what decides whether to reload. */
-function fingerprint(dir: string | URL): string {
-  const path = dir instanceof URL ? dir.pathname : dir;
+function fingerprint(dir: string): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(path).sort()) hash.update(file).update('\0').update(readFileSync(join(path, file))).update('\0');
+  for (const file of readdirSync(dir).sort()) hash.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
   return hash.digest('hex');
 }

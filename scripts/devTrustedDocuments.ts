@@ -1,10 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_TRUSTED_DOCUMENTS_DIR } from '../gateway/trustedDocuments.js';
 import { buildManifest, type TrustedDocumentManifest } from '../lib/trustedDocuments.js';
 import { PORTAL_OPERATIONS } from '../portal/operations.js';
 
 /** Where the gateway's committed registry lives (its default `TRUSTED_DOCUMENTS_DIR`). */
-export const COMMITTED_TRUSTED_DOCUMENTS_DIR = new URL('../gateway/trusted-documents/', import.meta.url);
+export const COMMITTED_TRUSTED_DOCUMENTS_DIR = DEFAULT_TRUSTED_DOCUMENTS_DIR;
 
 /** Demo Bank's operations, as the bank hands them over: one `.graphql` file per operation. */
 export const DEMO_BANK_DOCUMENT_FILES = [new URL('../examples/partner/prefill.graphql', import.meta.url)];

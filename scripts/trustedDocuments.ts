@@ -28,7 +28,7 @@ function main(): number {
   if (values.client === undefined) {
     if (positionals.length > 0 || values.out !== undefined) return fail('files and --out go with --client');
     for (const [clientId, manifest] of Object.entries(devTrustedDocuments())) {
-      writeFileSync(new URL(`${clientId}.json`, COMMITTED_TRUSTED_DOCUMENTS_DIR), manifestText(manifest));
+      writeFileSync(join(COMMITTED_TRUSTED_DOCUMENTS_DIR, `${clientId}.json`), manifestText(manifest));
       process.stdout.write(`${clientId}: ${manifest.operations.map((operation) => operation.name).join(', ')}\n`);
     }
     return 0;

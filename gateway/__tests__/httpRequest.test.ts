@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { parse, getOperationAST } from 'graphql';
 import { HubError } from '../../lib/errors.js';
 import { assertOperationAllowed, readGraphQLRequest, type GraphQLRequest } from '../httpRequest.js';
+import { rejectedHubError as refusal } from '../../tests/support/refusals.js';
 
 // Reading a GraphQL request off HTTP: GET for queries with CSRF prevention, POST with JSON, nothing else.
 
@@ -15,12 +16,6 @@ function request(method: string, url: string, headers: Record<string, string> = 
 function response(): ServerResponse & { headers: Record<string, string> } {
   const headers: Record<string, string> = {};
   return { headers, setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as ServerResponse & { headers: Record<string, string> };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<HubError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof HubError)) throw new Error(`expected a HubError, got ${String(error)}`);
-  return error;
 }
 
 const limit = { bodyLimitBytes: 1024 };

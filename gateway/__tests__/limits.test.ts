@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildSchema, getOperationAST, parse, type DocumentNode } from 'graphql';
-import { HubError } from '../../lib/errors.js';
 import { PERSON_SELECTION } from '../../portal/registers.js';
 import { readGatewayConfig } from '../config.js';
 import { assertWithinLimits, DEFAULT_QUERY_LIMITS, measureOperation, type QueryLimits } from '../limits.js';
 import { createDocumentCache } from '../operations.js';
 import { loadGatewaySupergraph } from '../supergraph.js';
+import { thrownHubError as refusal } from '../../tests/support/refusals.js';
 
 // Query abuse limits: what measureOperation counts, and how the document cache refuses by code.
 
@@ -23,17 +23,6 @@ const schema = buildSchema(/* GraphQL */ `
 function measure(query: string, operationName?: string) {
   const document: DocumentNode = parse(query);
   return measureOperation(document, getOperationAST(document, operationName)!, schema);
-}
-
-/** The HubError `run` throws. */
-function refusal(run: () => unknown): HubError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof HubError) return error;
-    throw error;
-  }
-  throw new Error('expected a HubError');
 }
 
 describe('measureOperation', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RateLimitStore } from '../../lib/consents/rateLimitStore.js';
-import { HubError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
 import type { Authenticated } from '../authenticate.js';
 import { readGatewayConfig } from '../config.js';
 import { createLocalRateLimitStore } from '../localRateLimitStore.js';
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimiterOptions } from '../rateLimit.js';
+import { rejectedHubError as refusal } from '../../tests/support/refusals.js';
 
 // The gateway's rate limiter on its own: which counters a caller advances, the refusal it throws (code, status,
 // Retry-After), and how it keeps counting in the process while the shared store fails. The shared store's own
@@ -50,16 +50,6 @@ function setup(options: Partial<RateLimiterOptions> & { broken?: boolean } = {})
     advance: (ms: number) => void (now += ms),
     setNow: (ms: number) => void (now = ms),
   };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<HubError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HubError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('rate limits per citizen and per partner', () => {

@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { HubError } from '../../lib/errors.js';
 import { buildManifest, documentHash, parseManifest } from '../../lib/trustedDocuments.js';
 import { COMMITTED_TRUSTED_DOCUMENTS_DIR, devTrustedDocuments, manifestText } from '../../scripts/devTrustedDocuments.js';
 import { createDocumentCache } from '../operations.js';
 import { loadGatewaySupergraph } from '../supergraph.js';
 import { createTrustedDocuments, loadTrustedDocuments, watchTrustedDocuments } from '../trustedDocuments.js';
+import { thrownHubError as refusal } from '../../tests/support/refusals.js';
 
 // Trusted documents: a partner runs only the operations registered for it, by hash; the citizen's own client
 // may send other documents only where the gateway was told so (dev mode).
@@ -19,16 +19,6 @@ const registry = new Map([
   ['other-bank', new Map(buildManifest([OTHER]).operations.map((o) => [o.id, o]))],
 ]);
 const { documentFor } = createTrustedDocuments({ registry, adHocClients: new Set(['citizen-portal']), validate: () => undefined });
-
-function refusal(run: () => unknown): HubError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof HubError) return error;
-    throw error;
-  }
-  throw new Error('expected a HubError');
-}
 
 describe('createTrustedDocuments', () => {
   it('runs a partner\'s registered document by id or by its exact text', () => {
@@ -134,7 +124,7 @@ describe('manifests', () => {
 
   it('match what the portal and Demo Bank send: run `npm run trusted-documents` after changing an operation', () => {
     for (const [clientId, manifest] of Object.entries(devTrustedDocuments())) {
-      const committed = readFileSync(new URL(`${clientId}.json`, COMMITTED_TRUSTED_DOCUMENTS_DIR), 'utf8');
+      const committed = readFileSync(join(COMMITTED_TRUSTED_DOCUMENTS_DIR, `${clientId}.json`), 'utf8');
       if (committed !== manifestText(manifest)) throw new Error(`gateway/trusted-documents/${clientId}.json is stale: run \`npm run trusted-documents\` and commit it`);
     }
     expect([...loadTrustedDocuments(COMMITTED_TRUSTED_DOCUMENTS_DIR).keys()]).toEqual(['citizen-portal', 'demo-bank']);

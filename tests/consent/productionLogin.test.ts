@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -15,7 +14,7 @@ import { createLogger } from '../../lib/logger.js';
 import { personIdFor } from '../../lib/personId.js';
 import type { RunningService } from '../../lib/subgraph/start.js';
 import { scopeCatalogue } from '../../schema/scopes.js';
-import { close, listen } from '../support/http.js';
+import { freePort } from '../support/http.js';
 import { personaWith } from '../support/hub.js';
 import { partnerClient, exchangeCode } from '../support/partnerFlow.js';
 import { makeTestPartner, type TestPartner } from '../support/partners.js';
@@ -57,14 +56,6 @@ let env: Record<string, string>;
 let pseudonymKey: Buffer;
 let pairwiseKey: Buffer;
 let partner: TestPartner;
-
-/** A free port for the hub: the upstream provider must know the hub's redirect URI before the hub starts. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const port = Number(new URL(await listen(probe)).port);
-  await close(probe);
-  return port;
-}
 
 /** The production environment, every secret generated for this run. */
 async function productionEnv(port: number): Promise<Record<string, string>> {

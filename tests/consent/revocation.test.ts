@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
@@ -14,7 +13,7 @@ import type { RunningService } from '../../lib/subgraph/start.js';
 import { createDpopProof, type DpopProofClaims } from '../../lib/tokens/dpopProof.js';
 import { createInternalCredentialMinter, INTERNAL_KEY_SOURCE } from '../../lib/tokens/internalCredential.js';
 import { callSubgraph } from '../support/credentials.js';
-import type { RawResponse } from '../support/http.js';
+import { freePort, type RawResponse } from '../support/http.js';
 import { personas, startTestHub, type TestHub, type TestPersona } from '../support/hub.js';
 import { dpopGatewayQuery, type GatewayQuery } from '../support/oauthRequests.js';
 import { authorizeWithPar, exchangeCode, partnerClient, partnerQuery, type PartnerClient } from '../support/partnerFlow.js';
@@ -82,17 +81,6 @@ let thirdOutput = '';
 let gateways: Gateway[];
 let issuerKey: SigningKey;
 let records: ConsentRecords;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function ready(url: string): Promise<boolean> {
   try {

@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startPartnerApp, type PartnerApp } from '../../examples/partner/server.js';
 import { startGateway } from '../../gateway/start.js';
+import { freePort } from '../support/http.js';
 import { formAction, inputValues, TestBrowser, type BrowserPage } from '../support/browser.js';
 import { personaWith, startTestHub, type TestHub } from '../support/hub.js';
 import { devPartnerEntries, makeTestPartner, type TestPartner } from '../support/partners.js';
@@ -19,14 +18,6 @@ const REGISTER_FIELDS = ['firstNames', 'lastName', 'streetAddress', 'postalCode'
 let hub: TestHub;
 let app: PartnerApp;
 let partner: TestPartner;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let busyPort: number;
 /** A second registration, for an app behind a gateway with a tiny rate limit (its own redirect URI's host and port). */

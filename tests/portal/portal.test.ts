@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { createLogger } from '../../lib/logger.js';
 import type { RunningService } from '../../lib/subgraph/start.js';
 import { startPortal } from '../../portal/server.js';
 import { formAction, TestBrowser } from '../support/browser.js';
+import { freePort } from '../support/http.js';
 import { personas, personaWith, startTestHub, type TestHub, type TestPersona } from '../support/hub.js';
 import { authorizeWithPar, exchangeCode, partnerClient, partnerQuery, type PartnerClient } from '../support/partnerFlow.js';
 
@@ -27,19 +27,8 @@ let tokenRequests = 0;
 /** Every consent the tests made (none may appear in a log line). */
 const consentIds: string[] = [];
 
-/** A free TCP port: the authorization server registers the portal's redirect URI when it starts, so it is fixed first. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
+  // The authorization server registers the portal's redirect URI when it starts, so the port is fixed first.
   const port = await freePort();
   portalUrl = `http://127.0.0.1:${port}`;
   hub = await startTestHub({ logger, env: { PORTAL_PORT: String(port), PORTAL_URL: portalUrl }, trustedDocuments: { 'demo-bank': ['{ me { firstNames } }', '{ me { firstNames address { municipality } } }'] } });
