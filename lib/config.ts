@@ -77,12 +77,18 @@ export const REGISTER_PORT_VARIABLE: Readonly<Record<Register, keyof typeof DEFA
  * embedded SQLite file in the hub home. Production refuses to guess.
  */
 export function readRegisterDatabaseUrl(env: Env, register: Register): string {
-  const url = env[`${register.toUpperCase()}_DATABASE_URL`] ?? env.DATABASE_URL;
+  return readServiceDatabaseUrl(env, register.toUpperCase());
+}
+
+/**
+ * Database URL of a service's own store (`PORTAL`, `CONSENT`, a register): `<NAME>_DATABASE_URL`, else
+ * `DATABASE_URL`, else (dev mode only) `HUB_HOME/<name>.sqlite`. Production refuses to guess.
+ */
+export function readServiceDatabaseUrl(env: Env, name: string): string {
+  const url = env[`${name}_DATABASE_URL`] ?? env.DATABASE_URL;
   if (url) return url;
-  if (readMode(env) === 'production') {
-    throw new TypeError(`${register.toUpperCase()}_DATABASE_URL or DATABASE_URL must be set in production mode`);
-  }
-  return `sqlite:${resolve(readHubHome(env), `${register}.sqlite`)}`;
+  if (readMode(env) === 'production') throw new TypeError(`${name}_DATABASE_URL or DATABASE_URL must be set in production mode`);
+  return `sqlite:${resolve(readHubHome(env), `${name.toLowerCase()}.sqlite`)}`;
 }
 
 /**
@@ -90,10 +96,7 @@ export function readRegisterDatabaseUrl(env: Env, register: Register): string {
  * every gateway process: `CONSENT_DATABASE_URL`, else `DATABASE_URL`, else (dev mode only) `HUB_HOME/consent.sqlite`.
  */
 export function readConsentDatabaseUrl(env: Env): string {
-  const url = env.CONSENT_DATABASE_URL ?? env.DATABASE_URL;
-  if (url) return url;
-  if (readMode(env) === 'production') throw new TypeError('CONSENT_DATABASE_URL or DATABASE_URL must be set in production mode');
-  return `sqlite:${resolve(readHubHome(env), 'consent.sqlite')}`;
+  return readServiceDatabaseUrl(env, 'CONSENT');
 }
 
 /** Resource identifier (token audience) of the gateway. */

@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, readHost, readIssuer, readMode, readPort, readPortalUrl, readPositiveInt, type Env, type HubMode } from '../lib/config.js';
+import { DEFAULT_PORTS, readHost, readServiceDatabaseUrl, readIssuer, readMode, readPort, readPortalUrl, readPositiveInt, type Env, type HubMode } from '../lib/config.js';
 
 /** The portal's OAuth client id at the authorization server (a public client: PKCE, no secret). */
 export const PORTAL_CLIENT_ID = 'citizen-portal';
@@ -19,8 +19,11 @@ export interface PortalConfig {
   readonly secureCookies: boolean;
   /** A session unused for this long is forgotten (`PORTAL_SESSION_IDLE_SECONDS`, default 30 minutes). */
   readonly sessionIdleMs: number;
-  /** At most this many sessions are kept in memory; the least recently used goes first. */
-  readonly maxSessions: number;
+  /**
+   * Where sessions live, shared by every portal replica: `PORTAL_DATABASE_URL`, else `DATABASE_URL`, else (dev mode
+   * only) `HUB_HOME/portal.sqlite`.
+   */
+  readonly databaseUrl: string;
   /** Timeout of each call to the gateway or the issuer (`PORTAL_UPSTREAM_TIMEOUT_MS`). */
   readonly upstreamTimeoutMs: number;
 }
@@ -44,7 +47,7 @@ export function readPortalConfig(env: Env): PortalConfig {
     gatewayUrl,
     secureCookies: publicUrl.startsWith('https:'),
     sessionIdleMs: readPositiveInt(env, 'PORTAL_SESSION_IDLE_SECONDS', 1800) * 1000,
-    maxSessions: readPositiveInt(env, 'PORTAL_MAX_SESSIONS', 10_000),
+    databaseUrl: readServiceDatabaseUrl(env, 'PORTAL'),
     upstreamTimeoutMs: readPositiveInt(env, 'PORTAL_UPSTREAM_TIMEOUT_MS', 10_000),
   });
 }

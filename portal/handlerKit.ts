@@ -3,12 +3,12 @@ import { setCookie, sessionCookieName } from './cookies.js';
 import { HubClientError, type HubClient } from './hubClient.js';
 import { renderErrorPage, type ErrorKind } from './pages/errorPage.js';
 import { redirect, safeReturnPath, send, type PortalContext } from './respond.js';
-import { csrfTokenMatches, type Session, type SessionStore } from './session.js';
+import { csrfTokenMatches, type PortalSessions, type Session } from './session.js';
 import type { SignIn } from './signIn.js';
 
 /** Collaborators of the portal's handlers. */
 export interface HandlerOptions {
-  sessions: SessionStore;
+  sessions: PortalSessions;
   signIn: SignIn;
   hub: HubClient;
   publicUrl: () => string;

@@ -112,8 +112,8 @@ export function createHandlers(options: HandlerOptions) {
     },
 
     internalError(ctx: PortalContext): void {
-      if (!ctx.res.headersSent) error(ctx, 500, 'internal');
-      else ctx.res.end();
+      ctx.response = undefined;
+      error(ctx, 500, 'internal');
     },
   };
   return handlers;

@@ -14,6 +14,18 @@ export interface PortalContext {
   readonly lang: Language;
   /** `Set-Cookie` values to send with the response. */
   readonly cookies: string[];
+  /**
+   * The response the handlers made, written by the server only after the session is saved: the browser's next
+   * request may reach another replica, which must find the session as this one left it.
+   */
+  response?: PortalResponse;
+}
+
+/** A response made by a handler and not yet written. */
+export interface PortalResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
 }
 
 /** Headers every portal response carries: nothing cached (personal data), no framing, no sniffing. */
@@ -32,8 +44,15 @@ export function securityHeaders(options: { csp: string; secure: boolean }): Reco
   return headers;
 }
 
-/** Writes a response with the context's cookies and the given headers. */
+/** Makes the request's response (written by {@link writeResponse} once the session is saved); one per request. */
 export function send(ctx: PortalContext, status: number, headers: Record<string, string>, body: string): void {
+  if (ctx.response) throw new TypeError(`send: a response (${ctx.response.status}) was already made for this request`);
+  ctx.response = { status, headers, body };
+}
+
+/** Writes the response the handlers made, with the context's cookies. */
+export function writeResponse(ctx: PortalContext): void {
+  const { status, headers, body } = ctx.response ?? { status: 500, headers: {}, body: '' };
   if (ctx.cookies.length > 0) ctx.res.setHeader('set-cookie', ctx.cookies);
   ctx.res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
   ctx.res.end(body);

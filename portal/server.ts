@@ -10,9 +10,12 @@ import { LANGUAGE_COOKIE, readCookies, sessionCookieName, setCookie } from './co
 import { createHandlers } from './handlers.js';
 import { createHubClient } from './hubClient.js';
 import { contentSecurityPolicy } from './pages/style.js';
-import { securityHeaders, type PortalContext } from './respond.js';
+import { securityHeaders, writeResponse, type PortalContext } from './respond.js';
 import { createRouter, routeName } from './router.js';
-import { SessionStore } from './session.js';
+import type { Session } from './session.js';
+import { SessionStore } from '../lib/web/sessionStore.js';
+import { openDatabase } from '../lib/storage/database.js';
+import { loadSecret } from '../lib/keys.js';
 import { createSignIn } from './signIn.js';
 
 /** Collaborators a test may swap. */
@@ -24,6 +27,8 @@ export interface PortalOverrides {
 }
 
 const YEAR_SECONDS = 365 * 86_400;
+/** Expired sessions are deleted this often (a read never accepts one anyway). */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Starts the citizen portal: server-rendered pages over the gateway's GraphQL API, signed in as the OAuth public
@@ -36,7 +41,20 @@ export async function startPortal(env: Env, overrides: PortalOverrides = {}): Pr
   const fetchImpl = overrides.fetch ?? fetch;
   // Known once the port is bound, unless PORTAL_URL says where browsers reach the portal.
   let publicUrl = env.PORTAL_URL ? config.publicUrl : '';
-  const sessions = new SessionStore({ idleMs: config.sessionIdleMs, maxSessions: config.maxSessions, now });
+  // Sessions live sealed in the shared database: any replica serves any citizen, a restart signs nobody out.
+  const database = openDatabase({ url: config.databaseUrl, maxConnections: 5 });
+  const sessions = await SessionStore.open<Session>({
+    database,
+    service: 'portal',
+    secret: await loadSecret(env, 'PORTAL_SESSION_SECRET', 'portal-session.secret'),
+    idleMs: config.sessionIdleMs,
+    now,
+  }).catch(async (failure) => {
+    await database.close();
+    throw failure;
+  });
+  const sweeper = setInterval(() => void sessions.sweep().catch(() => undefined), SWEEP_INTERVAL_MS);
+  sweeper.unref();
   const signIn = createSignIn({ config, publicUrl: () => publicUrl, fetch: overrides.fetch });
   const hub = createHubClient({ gatewayUrl: config.gatewayUrl, timeoutMs: config.upstreamTimeoutMs, fetch: overrides.fetch });
   const pageHeaders = securityHeaders({ csp: contentSecurityPolicy(new URL(config.issuer).origin), secure: config.secureCookies });
@@ -44,12 +62,12 @@ export async function startPortal(env: Env, overrides: PortalOverrides = {}): Pr
   const route = createRouter(handlers);
   const cookieName = sessionCookieName(config.secureCookies);
 
-  function context(req: IncomingMessage, res: ServerResponse): PortalContext {
+  async function context(req: IncomingMessage, res: ServerResponse): Promise<PortalContext> {
     // Only the path and query of the request are used; the origin is always the configured one, never Host.
     const requested = new URL(req.url ?? '/', 'http://portal.invalid');
     const url = new URL(`${requested.pathname}${requested.search}`, publicUrl);
     const cookies = readCookies(req.headers.cookie);
-    const session = sessions.get(cookies.get(cookieName));
+    const session = await sessions.load(cookies.get(cookieName));
     const chosen = queryLanguage(url.searchParams.get('lang'));
     const rememberedCookie = cookies.get(LANGUAGE_COOKIE);
     const remembered = session?.lang ?? (isLanguage(rememberedCookie) ? rememberedCookie : undefined);
@@ -73,15 +91,37 @@ export async function startPortal(env: Env, overrides: PortalOverrides = {}): Pr
   }
 
   async function fallback(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
-    const ctx = context(req, res);
+    let ctx: PortalContext;
+    try {
+      ctx = await context(req, res);
+    } catch (error) {
+      scope.logger.error({ err: error }, 'portal sessions unavailable');
+      return sessionsUnavailable(res);
+    }
     try {
       await route(ctx, scope);
     } catch (error) {
+      ctx.response = undefined;
       // A refused request body (too large, say): the citizen's form is refused, with its status.
-      if (error instanceof HubError && error.status < 500 && !res.headersSent) return handlers.errorPage(ctx, error.status, 'forbidden');
-      scope.logger.error({ err: error }, 'portal request failed');
-      handlers.internalError(ctx);
+      if (error instanceof HubError && error.status < 500) handlers.errorPage(ctx, error.status, 'forbidden');
+      else {
+        scope.logger.error({ err: error }, 'portal request failed');
+        handlers.internalError(ctx);
+      }
     }
+    // The session is saved before the response leaves: the browser's next request may reach another replica.
+    try {
+      if (ctx.session) await sessions.save(ctx.session);
+    } catch (error) {
+      scope.logger.error({ err: error }, 'portal sessions unavailable');
+      return sessionsUnavailable(res);
+    }
+    writeResponse(ctx);
+  }
+
+  function sessionsUnavailable(res: ServerResponse): void {
+    res.writeHead(503, { ...pageHeaders, 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+    res.end('The service is unavailable for a moment. Please try again shortly.');
   }
 
   async function ready(): Promise<boolean> {
@@ -89,7 +129,7 @@ export async function startPortal(env: Env, overrides: PortalOverrides = {}): Pr
       signIn.configuration().then(() => true, () => false),
       fetchImpl(new URL('/healthz', config.gatewayUrl), { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false),
     ]);
-    return issuer && gateway;
+    return issuer && gateway && (await database.ping());
   }
 
   const server = createService({ logger, ready, routes: {}, fallback, nameRoute: routeName });
@@ -103,7 +143,9 @@ export async function startPortal(env: Env, overrides: PortalOverrides = {}): Pr
     url: publicUrl,
     port,
     async stop() {
+      clearInterval(sweeper);
       await close(server);
+      await database.close();
     },
   };
 }

@@ -20,7 +20,7 @@ export function createSignInHandlers(options: HandlerOptions, kit: HandlerKit) {
       const returnTo = safeReturnPath(ctx.url.searchParams.get('return'));
       const signedIn = ctx.session?.signedIn;
       if (signedIn && signedIn.expiresAt > options.now()) return redirect(ctx, returnTo);
-      if (!ctx.session) setSession(ctx, sessions.create());
+      if (!ctx.session) setSession(ctx, sessions.create({}));
       try {
         const { url, pending } = await signIn.start(returnTo, options.now());
         ctx.session!.pending = pending;
@@ -39,7 +39,7 @@ export function createSignInHandlers(options: HandlerOptions, kit: HandlerKit) {
       try {
         const signedIn = await signIn.finish(callbackUrl, pending, options.now());
         // A new session id at sign-in (session fixation); the old one is forgotten.
-        const session = sessions.rotate(ctx.session);
+        const session = await sessions.rotate(ctx.session, { lang: ctx.session.lang });
         session.signedIn = signedIn;
         setSession(ctx, session);
         redirect(ctx, pending.returnTo);
@@ -55,7 +55,7 @@ export function createSignInHandlers(options: HandlerOptions, kit: HandlerKit) {
       if (!ctx.session) return redirect(ctx, '/');
       if (!(await checkedForm(ctx))) return;
       const idToken = ctx.session.signedIn?.idToken;
-      sessions.destroy(ctx.session.id);
+      await sessions.destroy(ctx.session.id);
       setSession(ctx, undefined);
       // OpenID RP-Initiated Logout 1.0: the issuer ends its own session too, then returns to the portal.
       redirect(ctx, (await signIn.endSessionUrl(idToken)) ?? '/');

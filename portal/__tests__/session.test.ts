@@ -2,53 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { readPortalConfig } from '../config.js';
 import { readCookies, setCookie } from '../cookies.js';
 import { safeReturnPath } from '../respond.js';
-import { csrfTokenMatches, SessionStore } from '../session.js';
-
-describe('SessionStore', () => {
-  it('keeps sessions by random ids, forgets idle and unknown ones', () => {
-    let now = 1_000_000;
-    const store = new SessionStore({ idleMs: 60_000, maxSessions: 10, now: () => now });
-    const session = store.create();
-    expect(session.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(session.csrfToken).not.toBe(session.id);
-    expect(store.get(session.id)).toBe(session);
-    expect(store.get('nope')).toBeUndefined();
-    expect(store.get(undefined)).toBeUndefined();
-    now += 59_000;
-    expect(store.get(session.id)).toBe(session); // use keeps it alive
-    now += 61_000;
-    expect(store.get(session.id)).toBeUndefined();
-  });
-
-  it('rotates the id and CSRF token at sign-in, keeping only the language', () => {
-    const store = new SessionStore({ idleMs: 60_000, maxSessions: 10 });
-    const before = store.create({ lang: 'sv' });
-    before.pending = { codeVerifier: 'v', state: 's', returnTo: '/', startedAt: 0 };
-    const after = store.rotate(before);
-    expect(after.id).not.toBe(before.id);
-    expect(after.csrfToken).not.toBe(before.csrfToken);
-    expect(after.lang).toBe('sv');
-    expect(after.pending).toBeUndefined();
-    expect(store.get(before.id)).toBeUndefined();
-  });
-
-  it('holds at most maxSessions, dropping the least recently used', () => {
-    const store = new SessionStore({ idleMs: 60_000, maxSessions: 2 });
-    const [a, b] = [store.create(), store.create()];
-    store.get(a.id);
-    store.create();
-    expect(store.get(b.id)).toBeUndefined();
-    expect(store.get(a.id)).toBe(a);
-  });
-
-  it('compares CSRF tokens exactly', () => {
-    const session = new SessionStore({ idleMs: 1000, maxSessions: 1 }).create();
-    expect(csrfTokenMatches(session, session.csrfToken)).toBe(true);
-    expect(csrfTokenMatches(session, session.csrfToken.slice(1))).toBe(false);
-    expect(csrfTokenMatches(session, null)).toBe(false);
-    expect(csrfTokenMatches(session, '')).toBe(false);
-  });
-});
 
 describe('cookies and return paths', () => {
   it('writes HttpOnly, SameSite=Lax, Path=/ cookies, Secure when asked', () => {

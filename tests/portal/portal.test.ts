@@ -413,6 +413,36 @@ describe('the citizen portal', () => {
     expect(replay.headers.get('location')).toMatch(/^\/login/);
   });
 
+  it('serves a signed-in citizen from any replica, keeps them signed in across a restart, and signs out everywhere', async () => {
+    const persona = personaWith('complete');
+    const citizen = new Citizen();
+    await citizen.signIn(persona);
+    // A second portal process on the same shared database and secret, behind the same public URL.
+    const replica = await startPortal({ ...hub.env, GATEWAY_URL: hub.gatewayUrl, PORTAL_PORT: '0' }, { logger: portalLogger });
+    const onReplica = async () => {
+      const response = await fetch(`http://127.0.0.1:${replica.port}/`, { headers: { cookie: citizen.cookieHeader(), 'accept-language': 'en' }, redirect: 'manual' });
+      return { status: response.status, text: await response.text() };
+    };
+    try {
+      const served = await onReplica();
+      expect(served.status).toBe(200);
+      expect(served.text).toContain('<h1>My data</h1>');
+      expect(served.text).toContain(persona.lastName);
+      await portal.stop();
+      portal = await startPortal({ ...hub.env, GATEWAY_URL: hub.gatewayUrl }, { logger: portalLogger, fetch: (input, init) => fetch(input, init), now: () => Date.now() + clockOffsetMs });
+      // A browser retries an idempotent request whose kept-alive connection the stopped process had closed.
+      const afterRestart = await citizen.open('/').catch(() => citizen.open('/'));
+      expect(afterRestart.trail).toEqual(['/']);
+      expect(afterRestart.text).toContain(persona.lastName);
+      const cookieBefore = citizen.cookieHeader();
+      expect((await citizen.request('/logout', { method: 'POST', form: [['csrf', citizen.csrf(afterRestart)]] })).status).toBe(303);
+      const stale = await fetch(`http://127.0.0.1:${replica.port}/`, { headers: { cookie: cookieBefore } });
+      expect(await stale.text()).not.toContain(persona.lastName);
+    } finally {
+      await replica.stop();
+    }
+  });
+
   it('logs method, route and status only: no identity code, name, token or consent id', () => {
     const log = portalLog.join('');
     expect(portalLog.length).toBeGreaterThan(50);
