@@ -42,11 +42,12 @@ export async function startPortal(env: Env, overrides: PortalOverrides = {}): Pr
   // Known once the port is bound, unless PORTAL_URL says where browsers reach the portal.
   let publicUrl = env.PORTAL_URL ? config.publicUrl : '';
   // Sessions live sealed in the shared database: any replica serves any citizen, a restart signs nobody out.
+  const secret = await loadSecret(env, 'PORTAL_SESSION_SECRET', 'portal-session.secret');
   const database = openDatabase({ url: config.databaseUrl, maxConnections: 5 });
   const sessions = await SessionStore.open<Session>({
     database,
     service: 'portal',
-    secret: await loadSecret(env, 'PORTAL_SESSION_SECRET', 'portal-session.secret'),
+    secret,
     idleMs: config.sessionIdleMs,
     now,
   }).catch(async (failure) => {

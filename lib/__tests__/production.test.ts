@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readRegisterDatabaseUrl } from '../config.js';
+import { startPortal } from '../../portal/server.js';
+import { readPortalConfig } from '../../portal/config.js';
 import { loadSecret, loadSigningKey } from '../keys.js';
 import { readGatewayConfig } from '../../gateway/config.js';
 import { createDocumentCache } from '../../gateway/operations.js';
@@ -19,6 +21,13 @@ describe('production mode', () => {
   it('refuses to start without a database URL', () => {
     expect(() => readRegisterDatabaseUrl(production, 'tax')).toThrow(/TAX_DATABASE_URL or DATABASE_URL/);
     expect(readRegisterDatabaseUrl({ ...production, DATABASE_URL: 'postgres://db/hub' }, 'tax')).toBe('postgres://db/hub');
+  });
+
+  it('refuses to start the portal without its sessions database and its sealing secret', async () => {
+    const portal = { ...production, PORTAL_URL: 'https://omat.example.fi' };
+    expect(() => readPortalConfig(portal)).toThrow(/PORTAL_DATABASE_URL or DATABASE_URL must be set in production mode/);
+    expect(readPortalConfig({ ...portal, DATABASE_URL: 'postgres://db/hub' }).databaseUrl).toBe('postgres://db/hub');
+    await expect(startPortal({ ...portal, PORTAL_DATABASE_URL: 'sqlite::memory:', PORTAL_PORT: '0' })).rejects.toThrow(/PORTAL_SESSION_SECRET must be set in production mode/);
   });
 
   it('refuses an unknown mode', () => {
