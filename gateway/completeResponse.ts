@@ -52,12 +52,16 @@ export function completeResponse(
     holes.failedPaths.some((pattern) => matches(pattern, path)) || (holes.entities.has(parentTypeName) && errored.has(path.join('\u0000')));
 
   function completeObject(selectionSets: readonly SelectionSetNode[], parentType: GraphQLCompositeType, object: Record<string, unknown>, path: readonly (string | number)[]): boolean {
+    const withheldHere = new Set<string>();
     for (const [key, field] of collectFields(schema, selectionSets, parentType)) {
-      if (!Object.hasOwn(object, key)) continue;
+      if (!Object.hasOwn(object, key) || withheldHere.has(key)) continue;
       const withheld = holes.placeholders.get(key);
       if (withheld !== undefined) {
+        // The same response key may also be selected, allowed, under another type condition: this object is not one
+        // of those (it met the withheld one), so that selection must not judge the null put here.
         delete object[key];
         object[withheld] = null;
+        withheldHere.add(withheld);
         continue;
       }
       if (!field.type) continue;

@@ -57,15 +57,28 @@ export function fieldOwners(document: DocumentNode): Map<string, SubgraphName> {
       .map((arg) => graphNames.get(String(valueFromASTUntyped(arg.value))))
       .filter((graph): graph is SubgraphName => graph !== undefined);
   const owners = new Map<string, SubgraphName>();
+  const inherited: Array<{ coordinate: string; field: string; interfaces: string[] }> = [];
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
     const typeGraphs = graphOf(definition.directives, 'join__type');
     for (const field of definition.fields ?? []) {
+      const coordinate = `${definition.name.value}.${field.name.value}`;
+      // A bare @join__field (no graph) on an implementation: the field comes from an @interfaceObject, whose
+      // subgraph owns the interface's field.
+      const bare = field.directives?.some((d) => d.name.value === 'join__field' && !d.arguments?.some((arg) => arg.name.value === 'graph'));
+      if (bare) {
+        inherited.push({ coordinate, field: field.name.value, interfaces: (definition.interfaces ?? []).map((i) => i.name.value) });
+        continue;
+      }
       const fieldGraphs = graphOf(field.directives, 'join__field');
       const owner = fieldGraphs.length > 0 ? fieldGraphs : typeGraphs;
       // A key field lives in every subgraph; name the first, which is enough for a failure report.
-      if (owner[0]) owners.set(`${definition.name.value}.${field.name.value}`, owner[0]);
+      if (owner[0]) owners.set(coordinate, owner[0]);
     }
+  }
+  for (const { coordinate, field, interfaces } of inherited) {
+    const owner = interfaces.map((name) => owners.get(`${name}.${field}`)).find((graph) => graph !== undefined);
+    if (owner) owners.set(coordinate, owner);
   }
   return owners;
 }
