@@ -51,9 +51,20 @@ export function completeResponse(
   const isHole = (path: readonly (string | number)[], parentTypeName: string) =>
     holes.failedPaths.some((pattern) => matches(pattern, path)) || (holes.entities.has(parentTypeName) && errored.has(path.join('\u0000')));
 
+  // Every item of a list shares its field's selection sets: collect their fields once per call, not once per item.
+  const collected = new WeakMap<readonly SelectionSetNode[], Map<string, CollectedField>>();
+  const fieldsOf = (selectionSets: readonly SelectionSetNode[], parentType: GraphQLCompositeType) => {
+    let fields = collected.get(selectionSets);
+    if (!fields) {
+      fields = collectFields(schema, selectionSets, parentType);
+      collected.set(selectionSets, fields);
+    }
+    return fields;
+  };
+
   function completeObject(selectionSets: readonly SelectionSetNode[], parentType: GraphQLCompositeType, object: Record<string, unknown>, path: readonly (string | number)[]): boolean {
     const withheldHere = new Set<string>();
-    for (const [key, field] of collectFields(schema, selectionSets, parentType)) {
+    for (const [key, field] of fieldsOf(selectionSets, parentType)) {
       if (!Object.hasOwn(object, key) || withheldHere.has(key)) continue;
       const withheld = holes.placeholders.get(key);
       if (withheld !== undefined) {
