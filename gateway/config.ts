@@ -6,7 +6,7 @@ import {
   readMode,
   readPort,
   readPositiveInt,
-  REGISTER_PORT_VARIABLE,
+  readSubgraphUrl,
   SUBGRAPHS,
   type Env,
   type HubMode,
@@ -56,13 +56,7 @@ export interface GatewayConfig {
 /** Reads and validates the gateway's configuration. */
 export function readGatewayConfig(env: Env): GatewayConfig {
   const mode = readMode(env);
-  const subgraphUrls = Object.fromEntries(
-    SUBGRAPHS.map((subgraph) => {
-      const variable = subgraph === 'consent' ? 'AUTH_PORT' : REGISTER_PORT_VARIABLE[subgraph];
-      const fallback = `http://127.0.0.1:${readPort(env, variable, DEFAULT_PORTS[variable])}/graphql`;
-      return [subgraph, env[`${subgraph.toUpperCase()}_URL`] ?? fallback];
-    }),
-  ) as Record<SubgraphName, string>;
+  const subgraphUrls: Record<SubgraphName, string> = Object.fromEntries(SUBGRAPHS.map((subgraph) => [subgraph, readSubgraphUrl(env, subgraph)]));
   const algorithms = (env.ACCESS_TOKEN_ALGORITHMS ?? 'ES256').split(',').map((alg) => alg.trim());
   return Object.freeze({
     mode,
