@@ -12,7 +12,9 @@ import {
   type HubMode,
   type SubgraphName,
 } from '../lib/config.js';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
+import { SUPERGRAPH_PATH } from './supergraph.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.js';
 import { DEFAULT_TRUSTED_DOCUMENTS_DIR } from './trustedDocuments.js';
 import { DEFAULT_ISSUER_KEYS_MAX_AGE_MS, DEFAULT_ISSUER_KEYS_REFRESH_MS } from '../lib/tokens/issuerKeySet.js';
@@ -30,6 +32,13 @@ export interface GatewayConfig {
   readonly publicUrl: string | undefined;
   /** Subgraph URLs (`<SUBGRAPH>_URL`, default the contract's ports on 127.0.0.1; consent at the issuer's port). */
   readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
+  /**
+   * `<NAME>_URL` of every variable so named, by lower-case name: where to reach a subgraph that a published supergraph
+   * names but this process's registry does not (yet). Otherwise the supergraph's own `@join__graph(url:)` is used.
+   */
+  readonly subgraphUrlOverrides: Readonly<Record<string, string>>;
+  /** The supergraph in service (`SUPERGRAPH_PATH`, default the committed `schema/supergraph.graphql`). */
+  readonly supergraphPath: string;
   /** A register that has not answered in this time is given up on; its fields come back null. */
   readonly subgraphTimeoutMs: number;
   readonly bodyLimitBytes: number;
@@ -66,6 +75,10 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     audience: readGatewayAudience(env),
     publicUrl: readPublicUrl(env),
     subgraphUrls: Object.freeze(subgraphUrls),
+    subgraphUrlOverrides: Object.freeze(Object.fromEntries(Object.entries(env)
+      .filter((entry): entry is [string, string] => /^[A-Z][A-Z0-9]*_URL$/.test(entry[0]) && Boolean(entry[1]))
+      .map(([key, value]) => [key.slice(0, -'_URL'.length).toLowerCase(), value]))),
+    supergraphPath: env.SUPERGRAPH_PATH || fileURLToPath(SUPERGRAPH_PATH),
     subgraphTimeoutMs: readPositiveInt(env, 'SUBGRAPH_TIMEOUT_MS', 3000),
     bodyLimitBytes: readPositiveInt(env, 'GATEWAY_BODY_LIMIT_BYTES', 64 * 1024),
     limits: Object.freeze({

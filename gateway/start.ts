@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import type { SubgraphName } from '../lib/config.js';
@@ -38,7 +39,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const config = readGatewayConfig(env);
   const logger = overrides.logger ?? createLogger({ service: 'gateway' });
-  const supergraph = loadGatewaySupergraph();
+  const supergraph = loadGatewaySupergraph(readFileSync(config.supergraphPath, 'utf8'));
   const internalKey = await loadSigningKey({ env, variable: INTERNAL_KEY_SOURCE.variable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
   const mint = createInternalCredentialMinter({ key: internalKey });
   const verifier = createAccessTokenVerifier({
@@ -67,9 +68,10 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.executionSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
-    buildService: ({ name }) => {
+    buildService: ({ name, url: published }) => {
       const register = name as SubgraphName;
-      const url = config.subgraphUrls[register];
+      // This process's registry first, then `<NAME>_URL`, then the address the published supergraph gives.
+      const url = config.subgraphUrls[register] ?? config.subgraphUrlOverrides[register] ?? published;
       if (!url) throw new TypeError(`no URL configured for subgraph ${name}`);
       return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint, transport });
     },

@@ -114,10 +114,16 @@ export function subgraphEntry(name: string, registry: readonly SubgraphEntry[] =
   return entry;
 }
 
-/** The port a subgraph listens on: its port variable (`<NAME>_PORT`), else its registry default. */
+/**
+ * The port a subgraph listens on: its port variable (`<NAME>_PORT`), else its registry default. A register not in
+ * this tree's registry (one scaffolded in another copy of the tree) must be given `<NAME>_PORT`.
+ */
 export function readSubgraphPort(env: Env, name: string, registry: readonly SubgraphEntry[] = REGISTRY): number {
-  const entry = subgraphEntry(name, registry);
-  return readPort(env, entry.portVariable, entry.port);
+  const entry = registry.find((candidate) => candidate.name === name);
+  if (entry) return readPort(env, entry.portVariable, entry.port);
+  const variable = `${name.toUpperCase()}_PORT`;
+  if (!env[variable]) throw new TypeError(`subgraph "${name}" is not in subgraphs/registry.json and ${variable} is not set`);
+  return readPort(env, variable, 0);
 }
 
 /** Where the gateway reaches a subgraph: `<NAME>_URL`, else its port on loopback. */

@@ -29,8 +29,6 @@ export interface RunningService {
 export interface StartOverrides {
   logger?: Logger;
   now?: () => Date;
-  /** The port, for a register that is not (yet) in this tree's `subgraphs/registry.json` (a test's scaffold). */
-  port?: number;
 }
 
 /**
@@ -68,7 +66,7 @@ export async function startSubgraph<L>(module: RegisterModule<L>, env: Env, over
     introspection: mode === 'dev',
   });
   const host = readHost(env);
-  const port = await listen(server, host, overrides.port ?? readSubgraphPort(env, module.register));
+  const port = await listen(server, host, readSubgraphPort(env, module.register));
   logger.info({ port }, 'subgraph listening');
   return {
     name: module.register,
