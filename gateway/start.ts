@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApolloGateway } from '@apollo/gateway';
 import type { SubgraphName } from '../lib/config.js';
 import { HubError } from '../lib/errors.js';
 import { close, createService, listen, sendError, sendJson, type RequestScope } from '../lib/http/service.js';
@@ -16,6 +15,7 @@ import { createAuthenticator, type Authenticated } from './authenticate.js';
 import { disclosedFields } from './disclosures.js';
 import { readGatewayConfig } from './config.js';
 import { createOperationExecutor } from './executeOperation.js';
+import { createFederationEngine } from './federationEngine.js';
 import { createRateLimiter } from './rateLimit.js';
 import { assertOperationAllowed, readGraphQLRequest } from './httpRequest.js';
 import { createDocumentCache, selectOperation } from './operations.js';
@@ -31,6 +31,12 @@ export interface GatewayOverrides {
   now?: () => Date;
   /** A fixed key set for access tokens instead of discovery. */
   keySet?: AccessTokenVerifierOptions['keySet'];
+  /**
+   * Another supergraph than the committed one, with the URL of each of its subgraphs: for the federation conformance
+   * tests and the audit runner (scripts/federationAudit.ts), which serve other graphs through the same pipeline.
+   */
+  supergraphSdl?: string;
+  subgraphUrls?: Readonly<Record<string, string>>;
 }
 
 /** Starts the gateway: token checks, field authorization, internal credentials, federation. */
@@ -39,7 +45,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const config = readGatewayConfig(env);
   const logger = overrides.logger ?? createLogger({ service: 'gateway' });
-  const supergraph = loadGatewaySupergraph(readFileSync(config.supergraphPath, 'utf8'));
+  const supergraph = loadGatewaySupergraph(overrides.supergraphSdl ?? readFileSync(config.supergraphPath, 'utf8'));
   const internalKey = await loadSigningKey({ env, variable: INTERNAL_KEY_SOURCE.variable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
   const mint = createInternalCredentialMinter({ key: internalKey });
   const verifier = createAccessTokenVerifier({
@@ -65,18 +71,16 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
   });
   // Keep-alive connection pools to the subgraphs, shared by every register's data source.
   const transport = createSubgraphTransport();
-  const gateway = new ApolloGateway({
+  const engine = createFederationEngine({
     supergraphSdl: supergraph.executionSdl,
-    logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name, url: published }) => {
       const register = name as SubgraphName;
-      // This process's registry first, then `<NAME>_URL`, then the address the published supergraph gives.
-      const url = config.subgraphUrls[register] ?? config.subgraphUrlOverrides[register] ?? published;
+      // A test's override, this process's registry, then `<NAME>_URL`, then the address the published supergraph gives.
+      const url = overrides.subgraphUrls?.[name] ?? config.subgraphUrls[register] ?? config.subgraphUrlOverrides[register] ?? published;
       if (!url) throw new TypeError(`no URL configured for subgraph ${name}`);
       return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint, transport });
     },
   });
-  const { executor } = await gateway.load();
   const documents = createDocumentCache({ schema: supergraph.apiSchema, introspection: config.introspection, limits: config.limits });
   const trustedDocuments = createTrustedDocuments({
     registry: loadTrustedDocuments(config.trustedDocumentsDir),
@@ -89,7 +93,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     documents: trustedDocuments,
     logger: logger.child({ component: 'trusted-documents' }),
   });
-  const run = createOperationExecutor({ apiSchema: supergraph.apiSchema, executor, requirements: supergraph.requirements, owners: supergraph.owners });
+  const run = createOperationExecutor({ apiSchema: supergraph.apiSchema, engine, requirements: supergraph.requirements, owners: supergraph.owners, entities: supergraph.entities });
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const caller = await authenticate(req);
@@ -156,7 +160,6 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
       verifier.stop();
       stopWatchingDocuments();
       await close(server);
-      await gateway.stop();
       transport.close();
       await records.close();
     },
