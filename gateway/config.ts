@@ -39,6 +39,8 @@ export interface GatewayConfig {
   readonly subgraphUrlOverrides: Readonly<Record<string, string>>;
   /** The supergraph in service (`SUPERGRAPH_PATH`, default the committed `schema/supergraph.graphql`). */
   readonly supergraphPath: string;
+  /** How often that file is looked at for a newly published supergraph (`SUPERGRAPH_RELOAD_SECONDS`, default 10). */
+  readonly supergraphReloadSeconds: number;
   /** A register that has not answered in this time is given up on; its fields come back null. */
   readonly subgraphTimeoutMs: number;
   readonly bodyLimitBytes: number;
@@ -79,6 +81,7 @@ export function readGatewayConfig(env: Env): GatewayConfig {
       .filter((entry): entry is [string, string] => /^[A-Z][A-Z0-9]*_URL$/.test(entry[0]) && Boolean(entry[1]))
       .map(([key, value]) => [key.slice(0, -'_URL'.length).toLowerCase(), value]))),
     supergraphPath: env.SUPERGRAPH_PATH || fileURLToPath(SUPERGRAPH_PATH),
+    supergraphReloadSeconds: readPositiveInt(env, 'SUPERGRAPH_RELOAD_SECONDS', 10),
     subgraphTimeoutMs: readPositiveInt(env, 'SUBGRAPH_TIMEOUT_MS', 3000),
     bodyLimitBytes: readPositiveInt(env, 'GATEWAY_BODY_LIMIT_BYTES', 64 * 1024),
     limits: Object.freeze({

@@ -41,6 +41,8 @@ export interface TrustedDocuments {
   documentFor(clientId: string, request: DocumentReference): string;
   /** Puts a new registry in place once every document in it passes `validate`; else throws and keeps the old one. */
   replace(registry: ReadonlyMap<string, ReadonlyMap<string, TrustedDocument>>): void;
+  /** Every registered operation in service, with its client: what a new supergraph must still validate. */
+  operations(): Array<{ clientId: string; operation: TrustedDocument }>;
 }
 
 /**
@@ -82,6 +84,9 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
     },
     replace(next) {
       registry = checked(next);
+    },
+    operations() {
+      return [...registry].flatMap(([clientId, operations]) => [...operations.values()].map((operation) => ({ clientId, operation })));
     },
   };
 }
