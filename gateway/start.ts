@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SubgraphName } from '../lib/config.js';
 import { HubError } from '../lib/errors.js';
@@ -22,6 +23,7 @@ import { createTrustedDocuments, loadTrustedDocuments, watchTrustedDocuments } f
 import { SubgraphDataSource, type GatewayRequestContext } from './subgraphDataSource.js';
 import { createSubgraphTransport } from './subgraphTransport.js';
 import { loadGatewaySupergraph } from './supergraph.js';
+import { fixedSupergraph, supergraphHash, watchSupergraph } from './supergraphReloader.js';
 import { createGatewayReadiness } from './readiness.js';
 
 /** Collaborators a test may swap. */
@@ -44,7 +46,6 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const config = readGatewayConfig(env);
   const logger = overrides.logger ?? createLogger({ service: 'gateway' });
-  const supergraph = loadGatewaySupergraph(overrides.supergraphSdl);
   const internalKey = await loadSigningKey({ env, variable: INTERNAL_KEY_SOURCE.variable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
   const mint = createInternalCredentialMinter({ key: internalKey });
   const verifier = createAccessTokenVerifier({
@@ -70,20 +71,37 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
   });
   // Keep-alive connection pools to the subgraphs, shared by every register's data source.
   const transport = createSubgraphTransport();
-  const engine = createFederationEngine({
-    supergraphSdl: supergraph.executionSdl,
-    buildService: ({ name }) => {
-      const register = name as SubgraphName;
-      const url = overrides.subgraphUrls?.[name] ?? config.subgraphUrls[register];
-      if (!url) throw new TypeError(`no URL configured for subgraph ${name}`);
-      return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint, transport });
-    },
-  });
-  const documents = createDocumentCache({ schema: supergraph.apiSchema, introspection: config.introspection, limits: config.limits });
+  // Everything a request needs from one supergraph, built whole so that a reload swaps it in one assignment.
+  const build = (sdl: string, hash: string) => {
+    const supergraph = loadGatewaySupergraph(sdl);
+    const engine = createFederationEngine({
+      supergraphSdl: supergraph.executionSdl,
+      buildService: ({ name, url: published }) => {
+        const register = name as SubgraphName;
+        // A test's override, this process's registry, then `<NAME>_URL`, then the address the published supergraph gives.
+        const url = overrides.subgraphUrls?.[name] ?? config.subgraphUrls[register] ?? config.subgraphUrlOverrides[register] ?? published;
+        if (!url) throw new TypeError(`no URL configured for subgraph ${name}`);
+        return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint, transport });
+      },
+    });
+    const documents = createDocumentCache({ schema: supergraph.apiSchema, introspection: config.introspection, limits: config.limits });
+    const run = createOperationExecutor({ apiSchema: supergraph.apiSchema, engine, requirements: supergraph.requirements, owners: supergraph.owners, entities: supergraph.entities });
+    return { hash, apiSchema: supergraph.apiSchema, documents, run };
+  };
+  const supergraphs = overrides.supergraphSdl !== undefined
+    ? fixedSupergraph(build(overrides.supergraphSdl, supergraphHash(overrides.supergraphSdl)))
+    : watchSupergraph({
+      path: config.supergraphPath,
+      intervalMs: config.supergraphReloadSeconds * 1000,
+      build,
+      validate: (served, body) => void served.documents.prepare(body),
+      registered: () => trustedDocuments.operations().map(({ clientId, operation }) => ({ clientId, name: operation.name, body: operation.body })),
+      logger: logger.child({ component: 'supergraph' }),
+    });
   const trustedDocuments = createTrustedDocuments({
     registry: loadTrustedDocuments(config.trustedDocumentsDir),
     adHocClients: config.adHocClients,
-    validate: (body) => documents.prepare(body),
+    validate: (body) => supergraphs.current().documents.prepare(body),
   });
   const stopWatchingDocuments = watchTrustedDocuments({
     dir: config.trustedDocumentsDir,
@@ -91,21 +109,22 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     documents: trustedDocuments,
     logger: logger.child({ component: 'trusted-documents' }),
   });
-  const run = createOperationExecutor({ apiSchema: supergraph.apiSchema, engine, requirements: supergraph.requirements, owners: supergraph.owners, entities: supergraph.entities });
+  type Served = ReturnType<typeof build>;
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const caller = await authenticate(req);
     await limiter.check(caller);
+    const served = supergraphs.current(); // this request ends on the supergraph it started with, whatever is published meanwhile
     const { credential } = caller;
     const body = await readGraphQLRequest(req, res, { bodyLimitBytes: config.bodyLimitBytes });
     const query = trustedDocuments.documentFor(credential.clientId, body);
-    const prepared = { ...documents.prepare(query), query };
+    const prepared = { ...served.documents.prepare(query), query };
     const operation = selectOperation(prepared.document, body.operationName);
     assertOperationAllowed(body, operation);
     const context: GatewayRequestContext = { requestId: scope.requestId, credential, failures: new Map() };
-    const outcome = await run(prepared, operation, body.variables, context, scope.logger);
+    const outcome = await served.run(prepared, operation, body.variables, context, scope.logger);
     if (context.failures.size > 0) scope.logger.warn({ failures: Object.fromEntries(context.failures) }, 'registers failed');
-    await recordDisclosure(caller, outcome, scope);
+    await recordDisclosure(caller, outcome, served, scope);
     sendJson(res, 200, outcome.body);
   }
 
@@ -113,9 +132,9 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
    * A partner's response leaves only once its disclosure is on record: if the record cannot be written, the
    * partner gets an error and no data (the consent issue's rule), and the citizen's log has no gaps.
    */
-  async function recordDisclosure(caller: Authenticated, outcome: Awaited<ReturnType<typeof run>>, scope: RequestScope): Promise<void> {
+  async function recordDisclosure(caller: Authenticated, outcome: Awaited<ReturnType<Served['run']>>, served: Served, scope: RequestScope): Promise<void> {
     if (!caller.consent || !outcome.executed) return;
-    const fields = disclosedFields(supergraph.apiSchema, outcome.executed, outcome.body.data);
+    const fields = disclosedFields(served.apiSchema, outcome.executed, outcome.body.data);
     if (fields.length === 0) return;
     try {
       await records.disclosures.append({
@@ -135,7 +154,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
 
   const server = createService({
     logger,
-    ready: createGatewayReadiness({ issuerKeys: () => verifier.keys(), consentDatabase: () => records.database.ping(), subgraphUrls: config.subgraphUrls }),
+    ready: createGatewayReadiness({ issuerKeys: () => verifier.keys(), consentDatabase: () => records.database.ping(), subgraphUrls: config.subgraphUrls, supergraphHash: () => supergraphs.current().hash }),
     routes: {
       '/graphql': async (req, res, scope) => {
         try {
@@ -157,6 +176,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     async stop() {
       verifier.stop();
       stopWatchingDocuments();
+      supergraphs.stop();
       await close(server);
       transport.close();
       await records.close();

@@ -4,13 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { documentHash, parseManifest, type TrustedDocument } from '../lib/trustedDocuments.js';
+import { documentHash, readTrustedDocumentsDir, type TrustedDocument } from '../lib/trustedDocuments.js';
 
 /** The committed registry: the dev clients' manifests (`citizen-portal.json`, `demo-bank.json`). */
 export const DEFAULT_TRUSTED_DOCUMENTS_DIR = fileURLToPath(new URL('./trusted-documents/', import.meta.url));
-
-/** A client's manifest file is `<client id>.json`; anything else in the folder is refused, not skipped. */
-const MANIFEST_FILE = /^([a-z0-9][a-z0-9-]{0,63})\.json$/;
 
 /** What a request names as its document: its own text, or the hash of a registered one. */
 export interface DocumentReference {
@@ -32,10 +29,7 @@ export interface TrustedDocumentsOptions {
 /** Reads every `<client id>.json` manifest of a folder; a malformed one stops the gateway from starting. */
 export function loadTrustedDocuments(dir: string): Map<string, Map<string, TrustedDocument>> {
   const registry = new Map<string, Map<string, TrustedDocument>>();
-  for (const file of readdirSync(dir).sort()) {
-    const clientId = MANIFEST_FILE.exec(file)?.[1];
-    if (!clientId) throw new TypeError(`trusted documents: ${file} is not named <client id>.json`);
-    const manifest = parseManifest(readFileSync(join(dir, file), 'utf8'), `trusted documents ${file}`);
+  for (const [clientId, manifest] of readTrustedDocumentsDir(dir)) {
     registry.set(clientId, new Map(manifest.operations.map((operation) => [operation.id, operation])));
   }
   return registry;
@@ -47,6 +41,8 @@ export interface TrustedDocuments {
   documentFor(clientId: string, request: DocumentReference): string;
   /** Puts a new registry in place once every document in it passes `validate`; else throws and keeps the old one. */
   replace(registry: ReadonlyMap<string, ReadonlyMap<string, TrustedDocument>>): void;
+  /** Every registered operation in service, with its client: what a new supergraph must still validate. */
+  operations(): Array<{ clientId: string; operation: TrustedDocument }>;
 }
 
 /**
@@ -88,6 +84,9 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
     },
     replace(next) {
       registry = checked(next);
+    },
+    operations() {
+      return [...registry].flatMap(([clientId, operations]) => [...operations.values()].map((operation) => ({ clientId, operation })));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readSubgraphRegistry, type SubgraphEntry } from './subgraphRegistry.js';
 
 /** `dev` runs on embedded storage with generated keys and a test login; `production` demands explicit configuration. */
 export type HubMode = 'dev' | 'production';
@@ -59,24 +60,16 @@ export const DEFAULT_PORTS = Object.freeze({
   PARTNER_PORT: 4300,
 });
 
-/** The four registers, each served by its own subgraph. */
+/** The four registers the portal shows and the synthetic seed fills; every subgraph served is in {@link SUBGRAPHS}. */
 export const REGISTERS = ['population', 'tax', 'vehicles', 'education'] as const;
 /** One of {@link REGISTERS}. */
 export type Register = (typeof REGISTERS)[number];
-
-/** Port variable of each register's subgraph. */
-export const REGISTER_PORT_VARIABLE: Readonly<Record<Register, keyof typeof DEFAULT_PORTS>> = Object.freeze({
-  population: 'POPULATION_PORT',
-  tax: 'TAX_PORT',
-  vehicles: 'VEHICLES_PORT',
-  education: 'EDUCATION_PORT',
-});
 
 /**
  * Database URL of a register: `<REGISTER>_DATABASE_URL`, else `DATABASE_URL`, else (dev mode only) an
  * embedded SQLite file in the hub home. Production refuses to guess.
  */
-export function readRegisterDatabaseUrl(env: Env, register: Register): string {
+export function readRegisterDatabaseUrl(env: Env, register: string): string {
   return readServiceDatabaseUrl(env, register.toUpperCase());
 }
 
@@ -109,10 +102,38 @@ export function readIssuer(env: Env): string {
   return env.ISSUER_URL ?? `http://127.0.0.1:${readPort(env, 'AUTH_PORT', DEFAULT_PORTS.AUTH_PORT)}`;
 }
 
-/** Every subgraph the gateway joins: the four registers and the consent service's own (consents, disclosures). */
-export const SUBGRAPHS = [...REGISTERS, 'consent'] as const;
+// Read once at start: the list of subgraphs is data (subgraphs/registry.json), so a register joins without code edits.
+const REGISTRY: readonly SubgraphEntry[] = readSubgraphRegistry();
+
+/** Every subgraph the gateway joins, from `subgraphs/registry.json`: the registers and the consent service's own. */
+export const SUBGRAPHS: readonly string[] = Object.freeze(REGISTRY.map((entry) => entry.name));
 /** One of {@link SUBGRAPHS}. */
-export type SubgraphName = (typeof SUBGRAPHS)[number];
+export type SubgraphName = string;
+
+/** The registry entry of a subgraph; a name that is not in the registry is a misconfiguration. */
+export function subgraphEntry(name: string, registry: readonly SubgraphEntry[] = REGISTRY): SubgraphEntry {
+  const entry = registry.find((candidate) => candidate.name === name);
+  if (!entry) throw new TypeError(`subgraph "${name}" is not in subgraphs/registry.json`);
+  return entry;
+}
+
+/**
+ * The port a subgraph listens on: its port variable (`<NAME>_PORT`), else its registry default. A register not in
+ * this tree's registry (one scaffolded in another copy of the tree) must be given `<NAME>_PORT`.
+ */
+export function readSubgraphPort(env: Env, name: string, registry: readonly SubgraphEntry[] = REGISTRY): number {
+  const entry = registry.find((candidate) => candidate.name === name);
+  if (entry) return readPort(env, entry.portVariable, entry.port);
+  const variable = `${name.toUpperCase()}_PORT`;
+  if (!env[variable]) throw new TypeError(`subgraph "${name}" is not in subgraphs/registry.json and ${variable} is not set`);
+  return readPort(env, variable, 0);
+}
+
+/** Where the gateway reaches a subgraph: `<NAME>_URL`, else its port on loopback. */
+export function readSubgraphUrl(env: Env, name: string, registry: readonly SubgraphEntry[] = REGISTRY): string {
+  const entry = subgraphEntry(name, registry);
+  return env[entry.urlVariable] || `http://127.0.0.1:${readSubgraphPort(env, name, registry)}/graphql`;
+}
 
 /** Audience of the internal credential for one subgraph: it names the subgraph, not a URL that may change. */
 export function subgraphAudience(subgraph: SubgraphName): string {

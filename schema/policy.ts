@@ -11,6 +11,7 @@ import type { ScopeEntry } from './scopes.js';
 export type PolicyCode =
   | 'INVALID_SDL'
   | 'MISSING_AUTHORIZATION'
+  | 'AUTHENTICATED_ONLY'
   | 'UNKNOWN_SCOPE'
   | 'HEALTH_SCOPE'
   | 'HEALTH_DATA'
@@ -42,7 +43,18 @@ const PERSON_IDENTIFIER_ARGUMENTS = /^(personalIdentityCode|hetu|henkilotunnus|s
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
 /**
+ * The only fields `@authenticated` alone may guard, each with why it reveals nothing: every other field is data and
+ * needs a scope, or any token (a partner's under any consent) would read it, and its null would tell whether the
+ * person has a record there. Adding to this list is a security review, not a convenience.
+ */
+export const AUTHENTICATED_ONLY_FIELDS: Readonly<Record<string, string>> = Object.freeze({
+  'Person.id': "the entity key joining the registers: @inaccessible in the API, and only ever the token's own subject",
+  'Query.me': "the token's own subject, an entry point that carries no data of its own",
+});
+
+/**
  * Checks the hub's schema rules on subgraph SDL: every field is guarded by `@authenticated` or `@requiresScopes`,
+ * only {@link AUTHENTICATED_ONLY_FIELDS} by `@authenticated` alone,
  * every scope is in the catalogue and none is classified health, nothing is health data, and no root field takes
  * a person's identifier.
  */
@@ -69,6 +81,13 @@ export function checkSchemaPolicy(
     for (const coordinate of fieldCoordinates(document)) {
       if (!requirements.has(coordinate)) {
         add('MISSING_AUTHORIZATION', coordinate, 'has neither @authenticated nor @requiresScopes');
+      }
+    }
+    for (const [coordinate, { scopes }] of requirements) {
+      // `scopes: [[]]` is satisfied by any token: an empty alternative is @authenticated alone under another name.
+      const anyToken = scopes === null || scopes.some((all) => all.length === 0);
+      if (anyToken && !(coordinate in AUTHENTICATED_ONLY_FIELDS)) {
+        add('AUTHENTICATED_ONLY', coordinate, 'is guarded by @authenticated alone; a data field needs @requiresScopes with scopes of its register');
       }
     }
     for (const [coordinate, { scopes }] of requirements) {

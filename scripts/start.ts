@@ -5,10 +5,8 @@ import { createLogger } from '../lib/logger.js';
 import { stopOnSignals } from '../lib/process.js';
 import { startPortal } from '../portal/server.js';
 import { startSubgraph, type RunningService } from '../lib/subgraph/start.js';
-import { educationModule } from '../subgraphs/education/module.js';
-import { populationModule } from '../subgraphs/population/module.js';
-import { taxModule } from '../subgraphs/tax/module.js';
-import { vehiclesModule } from '../subgraphs/vehicles/module.js';
+import { readSubgraphRegistry } from '../lib/subgraphRegistry.js';
+import { loadRegisterModules } from './registerModules.js';
 
 // `npm start`: the whole hub in one process to stay light. Each service still has its own port, database
 // handle, keys and logger, exactly as when it runs alone; nothing is shared that a deployment would not share.
@@ -21,7 +19,9 @@ stopOnSignals(() => [...services].reverse(), logger);
 try {
   const issuer = await startConsentServer(env);
   services.push(issuer);
-  const subgraphs = await Promise.all([populationModule, taxModule, vehiclesModule, educationModule].map((module) => startSubgraph(module as never, env)));
+  // Every register of subgraphs/registry.json: a register that joined needs no edit here.
+  const modules = await loadRegisterModules(readSubgraphRegistry());
+  const subgraphs = await Promise.all(modules.map((module) => startSubgraph(module, env)));
   services.push(...subgraphs);
   services.push(await startGateway(env));
   services.push(await startPortal(env));

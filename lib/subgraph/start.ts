@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely';
 import {
-  DEFAULT_PORTS,
   readHost,
   readMode,
-  readPort,
   readPositiveInt,
   readRegisterDatabaseUrl,
-  REGISTER_PORT_VARIABLE,
+  readSubgraphPort,
   subgraphAudience,
   type Env,
 } from '../config.js';
@@ -68,8 +66,7 @@ export async function startSubgraph<L>(module: RegisterModule<L>, env: Env, over
     introspection: mode === 'dev',
   });
   const host = readHost(env);
-  const variable = REGISTER_PORT_VARIABLE[module.register];
-  const port = await listen(server, host, readPort(env, variable, DEFAULT_PORTS[variable]));
+  const port = await listen(server, host, readSubgraphPort(env, module.register));
   logger.info({ port }, 'subgraph listening');
   return {
     name: module.register,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readSubgraphSchemas } from '../compose.js';
-import { checkSchemaPolicy, isHealthName } from '../policy.js';
+import { AUTHENTICATED_ONLY_FIELDS, checkSchemaPolicy, isHealthName } from '../policy.js';
 import { scopeCatalogue, type ScopeEntry } from '../scopes.js';
 
 const LINK = '@link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@tag", "@inaccessible", "@authenticated", "@requiresScopes"])';
@@ -17,6 +17,19 @@ describe('checkSchemaPolicy', () => {
     const violations = check('type Query { me: Person! @authenticated  ping: String }\ntype Person @key(fields: "id") { id: ID! @authenticated  nickname: String }');
     expect(codes(violations)).toEqual(['MISSING_AUTHORIZATION Query.ping', 'MISSING_AUTHORIZATION Person.nickname']);
     expect(violations[0]?.message).toBe('[crafted] Query.ping: has neither @authenticated nor @requiresScopes');
+  });
+
+  it('refuses a data field guarded by @authenticated alone (or by an empty scope list); only Person.id and Query.me may be', () => {
+    const violations = check([
+      'type Query { me: Person @authenticated  lastChanged: String @authenticated }',
+      'type Person @key(fields: "id") { id: ID! @authenticated  taxUpdatedAt: String @authenticated  anyone: String @requiresScopes(scopes: [[]]) }',
+      'type Secret @authenticated { value: String }',
+    ].join('\n'));
+    expect(codes(violations)).toEqual([
+      'AUTHENTICATED_ONLY Query.lastChanged', 'AUTHENTICATED_ONLY Person.taxUpdatedAt', 'AUTHENTICATED_ONLY Person.anyone', 'AUTHENTICATED_ONLY Secret.value',
+    ]);
+    expect(violations[1]?.message).toBe('[crafted] Person.taxUpdatedAt: is guarded by @authenticated alone; a data field needs @requiresScopes with scopes of its register');
+    expect(Object.keys(AUTHENTICATED_ONLY_FIELDS).sort()).toEqual(['Person.id', 'Query.me']);
   });
 
   it('refuses a scope that is not in the catalogue', () => {
@@ -45,8 +58,8 @@ describe('checkSchemaPolicy', () => {
 
   it('refuses anything tagged health, even when @inaccessible', () => {
     const violations = check([
-      'type Person @key(fields: "id") { id: ID! @authenticated  notes: String @inaccessible @tag(name: "health") @authenticated }',
-      'type Record @tag(name: "health") { code: String @authenticated }',
+      'type Person @key(fields: "id") { id: ID! @authenticated  notes: String @inaccessible @tag(name: "health") @requiresScopes(scopes: [["population:name"]]) }',
+      'type Record @tag(name: "health") { code: String @requiresScopes(scopes: [["population:name"]]) }',
       'enum Kind { PLAIN SPECIAL @tag(name: "health") }',
     ].join('\n'));
     expect(codes(violations)).toEqual(['HEALTH_DATA Person.notes', 'HEALTH_DATA Record', 'HEALTH_DATA Kind.SPECIAL']);
@@ -55,8 +68,8 @@ describe('checkSchemaPolicy', () => {
   it('refuses health names on types, arguments and enum values', () => {
     const violations = check([
       'type Query { me(diagnosisCode: String): Person @authenticated }',
-      'type Person @key(fields: "id") { id: ID! @authenticated  kind: Kind @authenticated }',
-      'type PatientRecord { id: ID @authenticated }',
+      'type Person @key(fields: "id") { id: ID! @authenticated  kind: Kind @requiresScopes(scopes: [["population:name"]]) }',
+      'type PatientRecord { id: ID @requiresScopes(scopes: [["population:name"]]) }',
       'enum Kind { PLAIN VISION_LIMITED }',
     ].join('\n'));
     expect(codes(violations)).toEqual([
@@ -65,7 +78,7 @@ describe('checkSchemaPolicy', () => {
   });
 
   it('refuses a root field that takes a person identifier', () => {
-    const violations = check('type Query { person(personalIdentityCode: String!): Person @authenticated }\ntype Person @key(fields: "id") { id: ID! @authenticated }');
+    const violations = check('type Query { person(personalIdentityCode: String!): Person @requiresScopes(scopes: [["population:name"]]) }\ntype Person @key(fields: "id") { id: ID! @authenticated }');
     expect(codes(violations)).toEqual(['PERSON_IDENTIFIER_ARGUMENT Query.person(personalIdentityCode:)']);
   });
 
