@@ -1,6 +1,7 @@
 import { readMode, type Env } from './config.js';
 import { beginDrain } from './http/drain.js';
 import type { Logger } from './logger.js';
+import { shutdownTracing } from './telemetry/tracing.js';
 
 /** Something that can be stopped on shutdown. */
 export interface Stoppable {
@@ -57,7 +58,9 @@ export function stopOnSignals(services: () => readonly Stoppable[], logger: Logg
         await service.stop();
         logger.info({ service: service.name }, 'service stopped');
       });
-      Promise.allSettled(stops).then(() => {
+      Promise.allSettled(stops).then(async () => {
+        // The last spans (the drain's requests) are still in the exporter's batch.
+        await shutdownTracing().catch(() => undefined);
         logger.info('stopped');
         // pino writes asynchronously: flush, or the last lines are lost on exit.
         logger.flush(() => process.exit(0));

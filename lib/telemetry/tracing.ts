@@ -46,6 +46,11 @@ export function startTracing(options: TracingOptions): Tracing {
   return started;
 }
 
+/** Exports the spans still buffered and stops tracing; nothing when tracing was never started. */
+export async function shutdownTracing(): Promise<void> {
+  await started?.shutdown();
+}
+
 /** `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as is, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces` (the OTLP spec's rule). */
 export function otlpTracesUrl(env: Env): string | undefined {
   const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;

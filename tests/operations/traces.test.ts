@@ -3,12 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { createLogger } from '../../lib/logger.js';
 import { startTracing, type Tracing } from '../../lib/telemetry/tracing.js';
+import { decodeJwt, exportJWK } from 'jose';
 import { personaWith, startTestHub, type TestHub } from '../support/hub.js';
+import { dpopGatewayQuery } from '../support/oauthRequests.js';
+import { authorizeWithPar, exchangeCode, partnerClient } from '../support/partnerFlow.js';
 
 // One request's trace (operations issue): a client's W3C traceparent is continued by the gateway, carried to every
 // subgraph it calls, and stamped on every log line; spans hold no register value and no identity code.
 
 const ME = /* GraphQL */ `query Me { me { personalIdentityCode firstNames lastName address { streetAddress } taxAssessments { year earnedIncome } } }`;
+
+const PARTNER_QUERY = 'query Prefill { me { firstNames lastName } }';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
@@ -24,7 +29,7 @@ const persona = personaWith('complete');
 
 beforeAll(async () => {
   tracing = startTracing({ service: 'hub-test', env: {}, exporter });
-  hub = await startTestHub({ logger: createLogger({ service: 'test', level: 'info', destination: sink }) });
+  hub = await startTestHub({ logger: createLogger({ service: 'test', level: 'info', destination: sink }), trustedDocuments: { 'demo-bank': [PARTNER_QUERY] } });
 }, 60_000);
 afterAll(async () => {
   await hub?.stop();
@@ -107,4 +112,38 @@ describe('one trace spans the gateway and the subgraphs of one request', () => {
     expect(fresh.length).toBeGreaterThan(0);
     expect(fresh.every((span) => span.spanContext().traceId !== '00000000000000000000000000000000')).toBe(true);
   });
+
+  it("carries the trace to the consent subgraph over HTTP, and makes the partner's consent check and disclosure record spans", async () => {
+    // The citizen's own consents: the consent subgraph inside the authorization server, called over HTTP.
+    const token = await hub.token(persona.personalIdentityCode);
+    const traceId = 'aaaabbbbccccddddeeeeffff00001111';
+    const response = await fetch(hub.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: `00-${traceId}-${CLIENT_SPAN}-01` },
+      body: JSON.stringify({ query: '{ me { consents { id } } }' }),
+    });
+    expect(response.status).toBe(200);
+    const spans = await traceOf(traceId, (span) => span.name === 'POST /graphql' && parentOf(span) === CLIENT_SPAN);
+    const call = spans.find((span) => span.name === 'POST consent');
+    expect(call).toBeDefined();
+    expect(spans.filter((span) => span.name === 'POST /graphql' && parentOf(span) === call!.spanContext().spanId)).toHaveLength(1);
+
+    // A partner (PAR, DPoP): the consent behind its token is checked in the database, and the disclosure recorded.
+    const partner = await partnerClient(hub.env.ISSUER_URL!);
+    const tokens = await exchangeCode(partner, await authorizeWithPar(partner, { persona: persona.personalIdentityCode }, 'openid population:name'));
+    expect(decodeJwt(tokens.access_token).consent_id).toEqual(expect.any(String));
+    const key = { privateKey: partner.dpopKeys.privateKey, publicJwk: await exportJWK(partner.dpopKeys.publicKey) };
+    const answer = await dpopGatewayQuery(hub.gatewayUrl, { token: tokens.access_token, key, query: PARTNER_QUERY });
+    expect(answer.status).toBe(200);
+    expect(answer.body.data.me.lastName).toBe(persona.lastName);
+    const requestId = answer.headers.get('x-request-id');
+    const partnerTrace = lines.find((line) => line.requestId === requestId && line.service === 'test' && line.msg === 'request')?.trace_id as string;
+    const partnerSpans = await traceOf(partnerTrace, (span) => span.name === 'POST /graphql' && parentOf(span) === undefined);
+    const names = partnerSpans.map((span) => span.name);
+    expect(names).toEqual(expect.arrayContaining(['consent.activeConsent', 'disclosure.append', 'POST population']));
+    const everything = JSON.stringify(partnerSpans.map((span) => ({ name: span.name, attributes: span.attributes, events: span.events })));
+    for (const value of [persona.personalIdentityCode, persona.firstNames, persona.lastName, await hub.personId(persona.personalIdentityCode), tokens.access_token]) {
+      expect(everything).not.toContain(value);
+    }
+  }, 60_000);
 });
