@@ -1,4 +1,4 @@
-import { PORTAL_REQUEST_OPERATIONS } from '../requests/operations.js';
+import { PORTAL_REQUEST_OPERATIONS } from '../lib/requestOperations.js';
 import { PERSON_SELECTION } from './registers.js';
 
 const CONSENT_FIELDS = 'id status scopes grantedAt expiresAt revokedAt client { id name }';

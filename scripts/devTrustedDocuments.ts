@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_TRUSTED_DOCUMENTS_DIR } from '../gateway/trustedDocuments.js';
 import { buildManifest, type TrustedDocumentManifest } from '../lib/trustedDocuments.js';
 import { PORTAL_OPERATIONS } from '../portal/operations.js';
-import { CONSOLE_OPERATIONS } from '../requests/operations.js';
+import { CONSOLE_OPERATIONS } from '../lib/requestOperations.js';
 
 /** Where the gateway's committed registry lives (its default `TRUSTED_DOCUMENTS_DIR`). */
 export const COMMITTED_TRUSTED_DOCUMENTS_DIR = DEFAULT_TRUSTED_DOCUMENTS_DIR;

@@ -1,5 +1,6 @@
 /**
- * The operations the citizen portal and the caseworkers' console send for requests, registered as their trusted
+ * The operations the citizen portal and the caseworkers' console send for requests (in lib/ so that both may import
+ * them: neither may import a service's folder), registered as their trusted
  * documents (`npm run trusted-documents` writes `gateway/trusted-documents/citizen-portal.json` and
  * `caseworker-console.json`); a production gateway runs nothing else for those clients' tokens. The pages send
  * these exact texts (or their ids); a page that needs another field adds it here and re-runs the command.
