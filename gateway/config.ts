@@ -52,7 +52,7 @@ export interface GatewayConfig {
   readonly introspection: boolean;
   /** The registered operations, one `<client id>.json` manifest per client (`TRUSTED_DOCUMENTS_DIR`). */
   readonly trustedDocumentsDir: string;
-  /** Clients that may send unregistered documents: the citizen's own client in dev mode, nobody in production. */
+  /** Clients that may send unregistered documents: the hub's own clients in dev mode, nobody in production. */
   readonly adHocClients: ReadonlySet<string>;
   /** How often the registry folder is looked at for changes (`TRUSTED_DOCUMENTS_RELOAD_SECONDS`, default 10). */
   readonly trustedDocumentsReloadSeconds: number;
@@ -99,7 +99,8 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     }),
     introspection: mode === 'dev',
     trustedDocumentsDir: env.TRUSTED_DOCUMENTS_DIR ?? DEFAULT_TRUSTED_DOCUMENTS_DIR,
-    adHocClients: Object.freeze(new Set(mode === 'dev' ? ['citizen-portal'] : [])),
+    // The caseworkers' console too, so a token from `npm run token -- --caseworker <queue>` can explore (CONTRACT.md).
+    adHocClients: Object.freeze(new Set(mode === 'dev' ? ['citizen-portal', 'caseworker-console'] : [])),
     trustedDocumentsReloadSeconds: readPositiveInt(env, 'TRUSTED_DOCUMENTS_RELOAD_SECONDS', 10),
     algorithms: Object.freeze(algorithms),
     issuerKeys: readIssuerKeysTiming(env),

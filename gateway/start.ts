@@ -29,6 +29,7 @@ import { createGatewayMetrics } from './metrics.js';
 import { countOperation, countRefusals, observeAuthentication, observeReadiness, observeStore, observeSubgraphTransport } from './observe.js';
 import { createServiceMetrics } from '../lib/telemetry/serviceMetrics.js';
 import { readMetricsAccess } from '../lib/telemetry/metricsAccess.js';
+import { responseStatus } from './responseStatus.js';
 
 /** Collaborators a test may swap. */
 export interface GatewayOverrides {
@@ -136,7 +137,8 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     if (context.failures.size > 0) scope.logger.warn({ failures: Object.fromEntries(context.failures) }, 'registers failed');
     countOperation(gatewayMetrics, credential.clientId, trustedDocuments.registeredName(credential.clientId, query), outcome.body);
     await recordDisclosure(caller, outcome, served, scope);
-    sendJson(res, 200, outcome.body);
+    const { status, headers } = responseStatus(outcome.body);
+    sendJson(res, status, outcome.body, headers);
   }
 
   /**

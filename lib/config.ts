@@ -58,6 +58,10 @@ export const DEFAULT_PORTS = Object.freeze({
   AUTH_PORT: 4100,
   PORTAL_PORT: 4200,
   PARTNER_PORT: 4300,
+  /** The hub's own requests subgraph (free-text requests, requests issue). */
+  REQUESTS_PORT: 4005,
+  /** The caseworkers' console (requests issue). */
+  CONSOLE_PORT: 4400,
 });
 
 /** The four registers the portal shows and the synthetic seed fills; every subgraph served is in {@link SUBGRAPHS}. */
@@ -90,6 +94,19 @@ export function readServiceDatabaseUrl(env: Env, name: string): string {
  */
 export function readConsentDatabaseUrl(env: Env): string {
   return readServiceDatabaseUrl(env, 'CONSENT');
+}
+
+/**
+ * Database of free-text requests, their conversations and the caseworkers' corrections: `REQUESTS_DATABASE_URL`, else
+ * `DATABASE_URL`, else (dev mode only) `HUB_HOME/requests.sqlite`.
+ */
+export function readRequestsDatabaseUrl(env: Env): string {
+  return readServiceDatabaseUrl(env, 'REQUESTS');
+}
+
+/** Where the caseworkers' console is reached (its OAuth redirect URIs live under it): `CONSOLE_URL`, else `CONSOLE_PORT`. */
+export function readConsoleUrl(env: Env): string {
+  return (env.CONSOLE_URL ?? `http://127.0.0.1:${readPort(env, 'CONSOLE_PORT', DEFAULT_PORTS.CONSOLE_PORT)}`).replace(/\/$/, '');
 }
 
 /** Resource identifier (token audience) of the gateway. */

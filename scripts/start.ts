@@ -5,6 +5,7 @@ import { createLogger } from '../lib/logger.js';
 import { stopOnSignals } from '../lib/process.js';
 import { startTracing } from '../lib/telemetry/tracing.js';
 import { startPortal } from '../portal/server.js';
+import { startRequestsService } from '../requests/server.js';
 import { startSubgraph, type RunningService } from '../lib/subgraph/start.js';
 import { readSubgraphRegistry } from '../lib/subgraphRegistry.js';
 import { loadRegisterModules } from './registerModules.js';
@@ -25,6 +26,7 @@ try {
   const modules = await loadRegisterModules(readSubgraphRegistry());
   const subgraphs = await Promise.all(modules.map((module) => startSubgraph(module, env)));
   services.push(...subgraphs);
+  services.push(await startRequestsService(env)); // the hub's own requests subgraph (requests/, REQUESTS_PORT 4005)
   services.push(await startGateway(env));
   services.push(await startPortal(env));
   services.push(await startPartnerApp(env)); // the partner example app (examples/partner/), a client of the hub
