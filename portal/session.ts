@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { LruCache } from '../lib/lru.js';
 import type { Language } from '../lib/web/language.js';
+import type { RequestReceipt } from './requestModel.js';
 
 /** What the portal remembers of a signed-in citizen; never written to disk or to a log. */
 export interface SignedIn {
@@ -22,10 +23,10 @@ export interface PendingSignIn {
 }
 
 /** A one-time message for the next page (after a redirect). */
-export interface Notice {
-  readonly kind: 'revoked';
-  readonly partner: string;
-}
+export type Notice =
+  | { readonly kind: 'revoked'; readonly partner: string }
+  | { readonly kind: 'answered' }
+  | { readonly kind: 'disputed' };
 
 /** One browser's session, kept in memory on the server; the browser holds only its random id. */
 export interface Session {
@@ -38,6 +39,8 @@ export interface Session {
   signedIn?: SignedIn;
   pending?: PendingSignIn;
   notice?: Notice;
+  /** The receipt of the request just sent, for the result page after the redirect (once). */
+  sent?: RequestReceipt;
 }
 
 /** Options for {@link SessionStore}. */

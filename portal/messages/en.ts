@@ -1,3 +1,4 @@
+import { enRequests } from './requests.en.js';
 import type { PortalMessages } from './types.js';
 
 /** The portal in English. */
@@ -7,7 +8,7 @@ export const en: PortalMessages = {
   skipLink: 'Skip to content',
   mainNav: 'Main',
   languageNav: 'Language',
-  nav: { data: 'My data', consents: 'Consents', disclosures: 'Who has seen my data' },
+  nav: { data: 'My data', ask: 'Ask or report', requests: 'My requests', consents: 'Consents', disclosures: 'Who has seen my data' },
   signIn: 'Sign in',
   signOut: 'Sign out',
   footer: 'My Data shows what public registers hold about you and to whom your data has been disclosed.',
@@ -31,7 +32,9 @@ export const en: PortalMessages = {
     title: 'My data',
     intro: 'This is what public registers hold about you, grouped by register.',
     download: 'Download all my data',
-    downloadHint: 'A JSON file: register data, consents and the disclosure log.',
+    downloadHint: 'A signed file (JWS) that anyone can check with the service\'s published key: register data, consents, the disclosure log and your requests.',
+    reportError: 'Report an error:',
+    reportErrorContext: '({item})',
     updated: 'Last updated {date}',
     unavailable: 'This register could not be reached right now. Please try again later.',
     empty: {
@@ -149,6 +152,7 @@ export const en: PortalMessages = {
     newest: 'Newest',
     pages: 'Pages',
   },
+  requests: enRequests,
   errors: {
     title: 'Something went wrong',
     notFound: 'The page or consent was not found.',

@@ -1,3 +1,4 @@
+import { fiRequests } from './requests.fi.js';
 import type { PortalMessages } from './types.js';
 
 /** The portal in Finnish. */
@@ -7,7 +8,7 @@ export const fi: PortalMessages = {
   skipLink: 'Siirry sisältöön',
   mainNav: 'Päävalikko',
   languageNav: 'Kieli',
-  nav: { data: 'Tietoni', consents: 'Suostumukset', disclosures: 'Kuka on nähnyt tietojani' },
+  nav: { data: 'Tietoni', ask: 'Kysy tai ilmoita', requests: 'Viestini', consents: 'Suostumukset', disclosures: 'Kuka on nähnyt tietojani' },
   signIn: 'Kirjaudu sisään',
   signOut: 'Kirjaudu ulos',
   footer: 'Omat tiedot näyttää, mitä viranomaisten rekisterit sinusta sisältävät ja kenelle tietojasi on luovutettu.',
@@ -31,7 +32,9 @@ export const fi: PortalMessages = {
     title: 'Tietoni',
     intro: 'Nämä tiedot viranomaisten rekisterit sisältävät sinusta, rekisterin mukaan ryhmiteltyinä.',
     download: 'Lataa kaikki tietoni',
-    downloadHint: 'JSON-tiedosto: rekisteritiedot, suostumukset ja luovutusloki.',
+    downloadHint: 'Allekirjoitettu tiedosto (JWS), jonka kuka tahansa voi tarkistaa palvelun julkisella avaimella: rekisteritiedot, suostumukset, luovutusloki ja viestisi.',
+    reportError: 'Ilmoita virheestä:',
+    reportErrorContext: '({item})',
     updated: 'Päivitetty viimeksi {date}',
     unavailable: 'Rekisteriin ei juuri nyt saatu yhteyttä. Yritä myöhemmin uudelleen.',
     empty: {
@@ -149,6 +152,7 @@ export const fi: PortalMessages = {
     newest: 'Uusimmat',
     pages: 'Sivut',
   },
+  requests: fiRequests,
   errors: {
     title: 'Jokin meni vikaan',
     notFound: 'Sivua tai suostumusta ei löytynyt.',

@@ -1,3 +1,4 @@
+import { svRequests } from './requests.sv.js';
 import type { PortalMessages } from './types.js';
 
 /** The portal in Swedish. */
@@ -7,7 +8,7 @@ export const sv: PortalMessages = {
   skipLink: 'Hoppa till innehållet',
   mainNav: 'Huvudmeny',
   languageNav: 'Språk',
-  nav: { data: 'Mina uppgifter', consents: 'Samtycken', disclosures: 'Vem har sett mina uppgifter' },
+  nav: { data: 'Mina uppgifter', ask: 'Fråga eller anmäl', requests: 'Mina ärenden', consents: 'Samtycken', disclosures: 'Vem har sett mina uppgifter' },
   signIn: 'Logga in',
   signOut: 'Logga ut',
   footer: 'Mina uppgifter visar vad myndigheternas register innehåller om dig och till vem dina uppgifter har lämnats ut.',
@@ -31,7 +32,9 @@ export const sv: PortalMessages = {
     title: 'Mina uppgifter',
     intro: 'Det här innehåller myndigheternas register om dig, grupperat efter register.',
     download: 'Ladda ner alla mina uppgifter',
-    downloadHint: 'En JSON-fil: registeruppgifter, samtycken och utlämningsloggen.',
+    downloadHint: 'En signerad fil (JWS) som vem som helst kan kontrollera med tjänstens publika nyckel: registeruppgifter, samtycken, utlämningsloggen och dina ärenden.',
+    reportError: 'Anmäl ett fel:',
+    reportErrorContext: '({item})',
     updated: 'Senast uppdaterad {date}',
     unavailable: 'Registret gick inte att nå just nu. Försök igen senare.',
     empty: {
@@ -149,6 +152,7 @@ export const sv: PortalMessages = {
     newest: 'Senaste',
     pages: 'Sidor',
   },
+  requests: svRequests,
   errors: {
     title: 'Något gick fel',
     notFound: 'Sidan eller samtycket hittades inte.',

@@ -1,4 +1,5 @@
 import type { Register } from '../registers.js';
+import type { RequestsMessages } from './requestsTypes.js';
 
 /**
  * The portal's UI strings in one language. Plain text only: `{name}` placeholders are filled by `interpolate()`
@@ -11,7 +12,7 @@ export interface PortalMessages {
   skipLink: string;
   mainNav: string;
   languageNav: string;
-  nav: { data: string; consents: string; disclosures: string };
+  nav: { data: string; ask: string; requests: string; consents: string; disclosures: string };
   signIn: string;
   signOut: string;
   footer: string;
@@ -22,6 +23,10 @@ export interface PortalMessages {
     intro: string;
     download: string;
     downloadHint: string;
+    /** Before the Report an error links of a register section. */
+    reportError: string;
+    /** {item} (visually hidden context of a Report an error link: the register's name) */
+    reportErrorContext: string;
     /** {date} */
     updated: string;
     unavailable: string;
@@ -134,6 +139,7 @@ export interface PortalMessages {
     newest: string;
     pages: string;
   };
+  requests: RequestsMessages;
   errors: {
     title: string;
     notFound: string;
