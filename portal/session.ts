@@ -10,6 +10,8 @@ export interface SignedIn {
   readonly expiresAt: number;
   /** For the issuer's end_session endpoint (`id_token_hint`). */
   readonly idToken: string | undefined;
+  /** The scope the token was granted (the token response's `scope`), when the issuer said. */
+  readonly scope?: string;
   readonly signedInAt: number;
 }
 
