@@ -41,7 +41,7 @@ export interface GatewayConfig {
   readonly introspection: boolean;
   /** The registered operations, one `<client id>.json` manifest per client (`TRUSTED_DOCUMENTS_DIR`). */
   readonly trustedDocumentsDir: string;
-  /** Clients that may send unregistered documents: the citizen's own client in dev mode, nobody in production. */
+  /** Clients that may send unregistered documents: the hub's own clients in dev mode, nobody in production. */
   readonly adHocClients: ReadonlySet<string>;
   /** How often the registry folder is looked at for changes (`TRUSTED_DOCUMENTS_RELOAD_SECONDS`, default 10). */
   readonly trustedDocumentsReloadSeconds: number;
@@ -58,7 +58,7 @@ export function readGatewayConfig(env: Env): GatewayConfig {
   const mode = readMode(env);
   const subgraphUrls = Object.fromEntries(
     SUBGRAPHS.map((subgraph) => {
-      const variable = subgraph === 'consent' ? 'AUTH_PORT' : REGISTER_PORT_VARIABLE[subgraph];
+      const variable = subgraph === 'consent' ? 'AUTH_PORT' : subgraph === 'requests' ? 'REQUESTS_PORT' : REGISTER_PORT_VARIABLE[subgraph];
       const fallback = `http://127.0.0.1:${readPort(env, variable, DEFAULT_PORTS[variable])}/graphql`;
       return [subgraph, env[`${subgraph.toUpperCase()}_URL`] ?? fallback];
     }),
@@ -89,7 +89,8 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     }),
     introspection: mode === 'dev',
     trustedDocumentsDir: env.TRUSTED_DOCUMENTS_DIR ?? DEFAULT_TRUSTED_DOCUMENTS_DIR,
-    adHocClients: Object.freeze(new Set(mode === 'dev' ? ['citizen-portal'] : [])),
+    // The caseworkers' console too, so a token from `npm run token -- --caseworker <queue>` can explore (CONTRACT.md).
+    adHocClients: Object.freeze(new Set(mode === 'dev' ? ['citizen-portal', 'caseworker-console'] : [])),
     trustedDocumentsReloadSeconds: readPositiveInt(env, 'TRUSTED_DOCUMENTS_RELOAD_SECONDS', 10),
     algorithms: Object.freeze(algorithms),
     issuerKeys: readIssuerKeysTiming(env),

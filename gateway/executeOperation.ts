@@ -40,7 +40,14 @@ const PASSED_THROUGH: ReadonlyMap<string, string> = new Map([
   ['FORBIDDEN', 'The register refused this request'],
   ['NOT_FOUND', 'No such record'],
   ['BAD_USER_INPUT', 'An argument is malformed or out of range (see the field\'s description in the schema)'],
+  ['RATE_LIMITED', 'Too many requests; try again later'],
 ]);
+
+/**
+ * The hub's own subgraphs, whose error messages are the hub's code and written for the client (no register value,
+ * no person): they pass through as they are, so a citizen hears *why* a request was refused.
+ */
+const HUB_OWNED_SUBGRAPHS: ReadonlySet<string> = new Set(['requests']);
 
 interface CachedAuthorization extends AuthorizedOperation {
   readonly queryHash: string;
@@ -139,7 +146,12 @@ function maskExecutionError(error: unknown, logger: Logger): GatewayError[] {
   if (original instanceof SubgraphFailed || error instanceof SubgraphFailed) return [];
   const code = graphqlError?.extensions?.code;
   const message = typeof code === 'string' ? PASSED_THROUGH.get(code) : undefined;
-  if (message) return [{ message, path: graphqlError.path, extensions: { code: code as string } }];
+  if (message) {
+    const own = HUB_OWNED_SUBGRAPHS.has(String(graphqlError.extensions?.serviceName));
+    const retryAfterSeconds = graphqlError.extensions?.retryAfterSeconds;
+    const extensions = code === 'RATE_LIMITED' && typeof retryAfterSeconds === 'number' ? { code: code as string, retryAfterSeconds } : { code: code as string };
+    return [{ message: own ? graphqlError.message : message, path: graphqlError.path, extensions }];
+  }
   logger.error({ err: original, code }, 'operation error masked');
   return [{ message: 'Internal error', path: graphqlError?.path, extensions: { code: code === 'INTERNAL_SERVER_ERROR' ? code : 'SUBGRAPH_ERROR' } }];
 }

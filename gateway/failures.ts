@@ -7,7 +7,7 @@ import type { SubgraphFailure } from './subgraphDataSource.js';
 export interface GatewayError {
   message: string;
   path?: readonly (string | number)[];
-  extensions: { code: string };
+  extensions: { code: string; retryAfterSeconds?: number };
 }
 
 const MESSAGES: Readonly<Record<SubgraphFailure, string>> = {

@@ -23,6 +23,7 @@ import { SubgraphDataSource, type GatewayRequestContext } from './subgraphDataSo
 import { createSubgraphTransport } from './subgraphTransport.js';
 import { loadGatewaySupergraph } from './supergraph.js';
 import { createGatewayReadiness } from './readiness.js';
+import { responseStatus } from './responseStatus.js';
 
 /** Collaborators a test may swap. */
 export interface GatewayOverrides {
@@ -102,7 +103,8 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     const outcome = await run(prepared, operation, body.variables, context, scope.logger);
     if (context.failures.size > 0) scope.logger.warn({ failures: Object.fromEntries(context.failures) }, 'registers failed');
     await recordDisclosure(caller, outcome, scope);
-    sendJson(res, 200, outcome.body);
+    const { status, headers } = responseStatus(outcome.body);
+    sendJson(res, status, outcome.body, headers);
   }
 
   /**

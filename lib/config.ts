@@ -57,6 +57,10 @@ export const DEFAULT_PORTS = Object.freeze({
   AUTH_PORT: 4100,
   PORTAL_PORT: 4200,
   PARTNER_PORT: 4300,
+  /** The hub's own requests subgraph (free-text requests, requests issue). */
+  REQUESTS_PORT: 4005,
+  /** The caseworkers' console (requests issue). */
+  CONSOLE_PORT: 4400,
 });
 
 /** The four registers, each served by its own subgraph. */
@@ -96,6 +100,22 @@ export function readConsentDatabaseUrl(env: Env): string {
   return `sqlite:${resolve(readHubHome(env), 'consent.sqlite')}`;
 }
 
+/**
+ * Database of free-text requests, their conversations and the caseworkers' corrections: `REQUESTS_DATABASE_URL`, else
+ * `DATABASE_URL`, else (dev mode only) `HUB_HOME/requests.sqlite`.
+ */
+export function readRequestsDatabaseUrl(env: Env): string {
+  const url = env.REQUESTS_DATABASE_URL ?? env.DATABASE_URL;
+  if (url) return url;
+  if (readMode(env) === 'production') throw new TypeError('REQUESTS_DATABASE_URL or DATABASE_URL must be set in production mode');
+  return `sqlite:${resolve(readHubHome(env), 'requests.sqlite')}`;
+}
+
+/** Where the caseworkers' console is reached (its OAuth redirect URIs live under it): `CONSOLE_URL`, else `CONSOLE_PORT`. */
+export function readConsoleUrl(env: Env): string {
+  return (env.CONSOLE_URL ?? `http://127.0.0.1:${readPort(env, 'CONSOLE_PORT', DEFAULT_PORTS.CONSOLE_PORT)}`).replace(/\/$/, '');
+}
+
 /** Resource identifier (token audience) of the gateway. */
 export function readGatewayAudience(env: Env): string {
   return env.GATEWAY_AUDIENCE ?? `http://127.0.0.1:${readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.GATEWAY_PORT)}/graphql`;
@@ -106,8 +126,11 @@ export function readIssuer(env: Env): string {
   return env.ISSUER_URL ?? `http://127.0.0.1:${readPort(env, 'AUTH_PORT', DEFAULT_PORTS.AUTH_PORT)}`;
 }
 
-/** Every subgraph the gateway joins: the four registers and the consent service's own (consents, disclosures). */
-export const SUBGRAPHS = [...REGISTERS, 'consent'] as const;
+/**
+ * Every subgraph the gateway joins: the four registers, the consent service's own (consents, disclosures) and the
+ * hub's requests service (free-text requests and the caseworkers' queues).
+ */
+export const SUBGRAPHS = [...REGISTERS, 'consent', 'requests'] as const;
 /** One of {@link SUBGRAPHS}. */
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 

@@ -103,3 +103,16 @@ export function formatHetu(dateOfBirth: string, individualNumber: number, centur
   const zzz = String(individualNumber).padStart(3, '0');
   return `${ddmmyy}${sign}${zzz}${controlCharacter(ddmmyy, zzz)}`;
 }
+
+/** What {@link maskIdentityCodes} puts in place of each code. */
+export const MASKED_IDENTITY_CODE = '[identity code hidden]';
+/** Anything shaped like a personal identity code (valid or not), not glued to other letters or digits. */
+const CODE_IN_TEXT = /(?<![0-9A-Za-z])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![0-9A-Za-z])/gi;
+
+/**
+ * Replaces everything shaped like a personal identity code in a free text, valid or not: a mistyped code is still
+ * somebody's code, and a person writing to an authority often pastes theirs (or a child's) in the message.
+ */
+export function maskIdentityCodes(text: string): string {
+  return text.replace(CODE_IN_TEXT, MASKED_IDENTITY_CODE);
+}

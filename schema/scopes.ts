@@ -2,9 +2,10 @@ import catalogueJson from './scopes.json' with { type: 'json' };
 
 /**
  * What kind of data a scope releases. `health` is never in the catalogue: it exists in the type only so
- * that the schema policy can name it when it refuses it (GDPR art. 9; see policy.ts).
+ * that the schema policy can name it when it refuses it (GDPR art. 9; see policy.ts). `caseworker` scopes
+ * (`cases:<queue>`, schema/caseScopes.ts) are never in this file either: no citizen or partner is offered them.
  */
-export type ScopeClassification = 'personal' | 'derived' | 'account' | 'health';
+export type ScopeClassification = 'personal' | 'derived' | 'account' | 'caseworker' | 'health';
 
 /** One consentable item, with the wording the consent screen shows in Finnish, Swedish and English. */
 export interface ScopeEntry {

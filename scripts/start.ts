@@ -4,6 +4,7 @@ import { startPartnerApp } from '../examples/partner/server.js';
 import { createLogger } from '../lib/logger.js';
 import { stopOnSignals } from '../lib/process.js';
 import { startPortal } from '../portal/server.js';
+import { startRequestsService } from '../requests/server.js';
 import { startSubgraph, type RunningService } from '../lib/subgraph/start.js';
 import { educationModule } from '../subgraphs/education/module.js';
 import { populationModule } from '../subgraphs/population/module.js';
@@ -23,6 +24,7 @@ try {
   services.push(issuer);
   const subgraphs = await Promise.all([populationModule, taxModule, vehiclesModule, educationModule].map((module) => startSubgraph(module as never, env)));
   services.push(...subgraphs);
+  services.push(await startRequestsService(env)); // the hub's own requests subgraph (requests/, REQUESTS_PORT 4005)
   services.push(await startGateway(env));
   services.push(await startPortal(env));
   services.push(await startPartnerApp(env)); // the partner example app (examples/partner/), a client of the hub

@@ -43,7 +43,7 @@ export interface SubgraphServiceOptions<Loaders> {
 }
 
 /** Error codes that a subgraph passes on as they are; anything else is masked. */
-const PUBLIC_CODES = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
+const PUBLIC_CODES = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'RATE_LIMITED', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
 
 /**
  * A register's subgraph as an HTTP service. Every request must carry the gateway's internal credential for this
@@ -138,7 +138,10 @@ async function authenticate(req: IncomingMessage, verify: InternalCredentialVeri
 function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: { code } };
+    // A rate limit says when to come back (the gateway turns it into Retry-After); nothing else rides along.
+    const retryAfterSeconds = code === 'RATE_LIMITED' ? formatted.extensions?.retryAfterSeconds : undefined;
+    const extensions = typeof retryAfterSeconds === 'number' ? { code, retryAfterSeconds } : { code };
+    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions };
   }
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   logger.error({ err: original }, 'resolver failed');

@@ -19,6 +19,42 @@ describe('checkSchemaPolicy', () => {
     expect(violations[0]?.message).toBe('[crafted] Query.ping: has neither @authenticated nor @requiresScopes');
   });
 
+  it('refuses a partner-grantable scope, or a bare @authenticated, on any field of the hub-only requests subgraph', () => {
+    const requests = readSubgraphSchemas().find((s) => s.name === 'requests')!;
+    expect(checkSchemaPolicy([requests], scopeCatalogue())).toEqual([]);
+    const leaky = requests.typeDefs
+      .replace('requests: [ServiceRequest!]! @requiresScopes(scopes: [["self"]])', 'requests: [ServiceRequest!]! @requiresScopes(scopes: [["self"], ["population:name"]])')
+      .replace(/  text: String! @requiresScopes\(scopes: \[\["self"\][^)]*\)/, '  text: String! @authenticated')
+      .replace(/  caseQueue\(status: RequestStatus\): \[ServiceRequest!\]! @requiresScopes\(scopes: \[[^)]*\)/, '  caseQueue(status: RequestStatus): [ServiceRequest!]! @requiresScopes(scopes: [["cases:tax", "tax:income"]])');
+    expect(leaky).not.toBe(requests.typeDefs);
+    const violations = checkSchemaPolicy([{ name: 'requests', typeDefs: leaky }], scopeCatalogue());
+    expect(codes(violations)).toEqual(['PARTNER_REACHABLE Person.requests', 'PARTNER_REACHABLE Query.caseQueue', 'PARTNER_REACHABLE ServiceRequest.text']);
+    expect(violations[0]?.message).toContain('a partner can be granted "population:name"');
+    // The same schema under a register's name is not hub-only: partner scopes are that register's business.
+    expect(codes(checkSchemaPolicy([{ name: 'crafted', typeDefs: leaky }], scopeCatalogue()))).toEqual([]);
+  });
+
+  it('composition fails on a requests subgraph that gives a partner scope to a request field', async () => {
+    const { composeSupergraph, SchemaCompositionError } = await import('../compose.js');
+    const schemas = readSubgraphSchemas().map((s) => (s.name === 'requests'
+      ? { ...s, typeDefs: s.typeDefs.replace(/  about: String @requiresScopes\(scopes: \[\["self"\]/, '  about: String @requiresScopes(scopes: [["vehicles:owned"], ["self"]') }
+      : s));
+    expect(schemas.find((s) => s.name === 'requests')!.typeDefs).toContain('[["vehicles:owned"], ["self"]');
+    let error: unknown;
+    try {
+      composeSupergraph(schemas);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SchemaCompositionError);
+    expect((error as InstanceType<typeof SchemaCompositionError>).code).toBe('POLICY_VIOLATION');
+    expect((error as Error).message).toContain('[requests] ServiceRequest.about: a partner can be granted "vehicles:owned"');
+  });
+
+  it('lets RequestQueue.HEALTH through as the one exempt health name, and nothing else like it', () => {
+    expect(codes(check('enum RequestQueue { TAX HEALTH }\nenum OtherQueue { HEALTH }'))).toEqual(['HEALTH_DATA OtherQueue.HEALTH']);
+  });
+
   it('refuses a scope that is not in the catalogue', () => {
     const violations = check('type Person @key(fields: "id") { id: ID! @authenticated  shoeSize: Int @requiresScopes(scopes: [["population:name"], ["population:shoes"]]) }');
     expect(codes(violations)).toEqual(['UNKNOWN_SCOPE Person.shoeSize']);

@@ -86,7 +86,7 @@ export async function spawnHub(options: { partnerOn4300: boolean }): Promise<Spa
   if (options.partnerOn4300 && (await portIsBusy(4300))) {
     throw new Error('Port 4300 is busy: the partner browser test needs it (demo-bank\'s registered redirect URI is http://127.0.0.1:4300/callback). Stop whatever listens there (an `npm start`?) and run again.');
   }
-  const names = ['GATEWAY_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'AUTH_PORT', 'PORTAL_PORT'] as const;
+  const names = ['GATEWAY_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'REQUESTS_PORT', 'AUTH_PORT', 'PORTAL_PORT'] as const;
   const ports: Record<string, number> = {};
   for (const name of names) ports[name] = await freePort();
   ports.PARTNER_PORT = options.partnerOn4300 ? 4300 : await freePort();
