@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, readHost, readIssuer, readMode, readPort, readPositiveInt, type Env, type HubMode } from '../lib/config.js';
+import { DEFAULT_PORTS, readConsoleUrl, readHost, readIssuer, readMode, readPort, readPositiveInt, type Env, type HubMode } from '../lib/config.js';
 import { isLoopbackHttp } from '../portal/config.js';
 
 /** The console's OAuth client id at the authorization server (a public client: PKCE S256, no secret). */
@@ -25,17 +25,10 @@ export interface ConsoleConfig {
   readonly upstreamTimeoutMs: number;
 }
 
-/** Where browsers reach the console: `CONSOLE_URL`, else `http://127.0.0.1:<CONSOLE_PORT>`. */
-export function readConsoleUrl(env: Env): string {
-  return (env.CONSOLE_URL ?? `http://127.0.0.1:${readPort(env, 'CONSOLE_PORT', DEFAULT_CONSOLE_PORT)}`).replace(/\/$/, '');
-}
-
-/** The console's default port (CONTRACT: 4400). */
-export const DEFAULT_CONSOLE_PORT = (DEFAULT_PORTS as Readonly<Record<string, number>>).CONSOLE_PORT ?? 4400;
-
 /** Reads and validates the console's environment; misconfiguration throws a `TypeError` naming the variable. */
 export function readConsoleConfig(env: Env): ConsoleConfig {
   const mode = readMode(env);
+  // The same function the authorization server registers the console's redirect URIs from (lib/config.ts).
   const publicUrl = readConsoleUrl(env);
   const issuer = readIssuer(env).replace(/\/$/, '');
   const gatewayUrl = env.GATEWAY_URL ?? `http://127.0.0.1:${readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.GATEWAY_PORT)}/graphql`;
@@ -53,7 +46,7 @@ export function readConsoleConfig(env: Env): ConsoleConfig {
   return Object.freeze({
     mode,
     host: readHost(env),
-    port: readPort(env, 'CONSOLE_PORT', DEFAULT_CONSOLE_PORT),
+    port: readPort(env, 'CONSOLE_PORT', DEFAULT_PORTS.CONSOLE_PORT),
     publicUrl,
     issuer,
     gatewayUrl,

@@ -122,7 +122,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
     } catch (cause) {
       throw new HubClientError('HUB_UNAVAILABLE', `The gateway answered ${response.status} without JSON`, { cause });
     }
-    if (!response.ok && !body.data) throw new HubClientError('HUB_UNAVAILABLE', `The gateway answered ${response.status}`);
+    if (!response.ok && !body.data) {
+      // 400: the citizen's own input refused as a whole (the gateway's status for BAD_USER_INPUT); said as such.
+      if (response.status === 400 && body.errors?.some((e) => e.extensions?.code === 'BAD_USER_INPUT')) throw new HubClientError('BAD_USER_INPUT', 'The gateway refused the input');
+      throw new HubClientError('HUB_UNAVAILABLE', `The gateway answered ${response.status}`);
+    }
     return { data: body.data ?? null, errors: Array.isArray(body.errors) ? body.errors : [] };
   }
 
