@@ -74,6 +74,8 @@ export interface SpawnedHub {
   readonly partnerUrl: string;
   readonly issuerUrl: string;
   readonly gatewayUrl: string;
+  /** The hub's temporary `HUB_HOME` (its SQLite files), removed by `stop()`. */
+  readonly home: string;
   /** Everything the hub printed (JSON log lines). */
   output(): string;
   stop(): Promise<void>;
@@ -144,7 +146,7 @@ export async function spawnHub(options: { partnerOn4300: boolean }): Promise<Spa
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { portalUrl, consoleUrl, partnerUrl: `http://127.0.0.1:${ports.PARTNER_PORT}`, issuerUrl, gatewayUrl, output: () => output, stop };
+  return { portalUrl, consoleUrl, home, partnerUrl: `http://127.0.0.1:${ports.PARTNER_PORT}`, issuerUrl, gatewayUrl, output: () => output, stop };
 }
 
 /** The hub and Chromium, started side by side; if either fails the other is stopped again (nothing is left running). */
