@@ -87,7 +87,7 @@ describeWithChromium('requests in Chromium: the portal and the caseworkers’ co
     await hub?.stop();
   });
 
-  describe.each((['fi', 'sv', 'en'] as const).map((lang, i) => [lang, i]))('in %s', (lang, index) => {
+  describe.each((['fi', 'sv', 'en'] as const).map((lang, index): [Language, number] => [lang, index]))('in %s', (lang, index) => {
     it('a citizen reports an error in their address; the population caseworker replies in the console; the citizen reads the reply', async () => {
       const citizen = await newContext(lang);
       const caseworker = await newContext(lang);
