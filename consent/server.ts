@@ -9,6 +9,7 @@ import { PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../lib/personId.
 import { createSubgraphHandler } from '../lib/subgraph/service.js';
 import type { RunningService } from '../lib/subgraph/start.js';
 import { loadPersonas } from '../lib/synthetic/personas.js';
+import { loadCaseworkers } from '../requests/caseworkers.js';
 import { createInternalCredentialVerifier, INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
 import { readConsentServerConfig } from './config.js';
 import { createInteractions } from './interactions.js';
@@ -60,6 +61,7 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
   ]);
   const partners = loadPartners(env, config.mode);
   const personas = config.mode === 'dev' ? loadPersonas() : [];
+  const caseworkers = config.mode === 'dev' ? loadCaseworkers() : [];
   const records = await openConsentRecords(config.databaseUrl);
   let server: ReturnType<typeof createService> | undefined;
   try {
@@ -125,6 +127,7 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
       config,
       partners,
       personas,
+      caseworkers,
       consents: records.consents,
       pseudonymKey,
       pairwiseKey,

@@ -1,6 +1,6 @@
 import { documentIdOf } from '../lib/trustedDocuments.js';
 import type { CaseDetail, CaseQueue, CaseSummary } from './cases.js';
-import { CONSOLE_OPERATIONS, type ConsoleOperation } from './operations.js';
+import { CONSOLE_OPERATIONS, type ConsoleOperation } from '../lib/requestOperations.js';
 
 /** Why a call to the hub failed; each code has its own page. */
 export type CaseClientErrorCode = 'SIGN_IN_REQUIRED' | 'NOT_FOUND' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'HUB_UNAVAILABLE';
@@ -78,7 +78,7 @@ export function createCaseClient(options: { gatewayUrl: string; timeoutMs: numbe
       await call(token, 'ConsoleReply', { id, text });
     },
     async move(token, id, queue) {
-      await call(token, 'ConsoleMove', { id, queue });
+      await call(token, 'ConsoleReroute', { id, queue });
     },
     async resolve(token, id) {
       await call(token, 'ConsoleResolve', { id });

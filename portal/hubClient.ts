@@ -149,7 +149,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
   }
 
   async function myRequests(token: string): Promise<ServiceRequestItem[]> {
-    return requireRequestResult(await call(token, 'PortalRequests'), 'requests').me.requests;
+    return requireRequestResult(await call(token, 'PortalMyRequests'), 'requests').me.requests;
   }
 
   async function myData(token: string): Promise<MyData> {

@@ -1,7 +1,7 @@
+import { PORTAL_REQUEST_OPERATIONS } from '../lib/requestOperations.js';
 import { PERSON_SELECTION } from './registers.js';
 
 const CONSENT_FIELDS = 'id status scopes grantedAt expiresAt revokedAt client { id name }';
-const REQUEST_FIELDS = 'id queue status text about createdAt messages { from at text }';
 const DISCLOSURE_FIELDS = 'cursor at consentId purpose fields requestId client { id name }';
 
 /**
@@ -16,10 +16,8 @@ export const PORTAL_OPERATIONS = Object.freeze({
   PortalReceipts: 'query PortalReceipts { me { consents { id receipt } } }',
   PortalRevoke: 'mutation PortalRevoke($id: ID!) { revokeConsent(id: $id) { id status } }',
   PortalExport: `query PortalExport { me { consents { ${CONSENT_FIELDS} receipt fi: purpose(language: "fi") sv: purpose(language: "sv") en: purpose(language: "en") } } }`,
-  PortalRequests: `query PortalRequests { me { requests { ${REQUEST_FIELDS} } } }`,
-  PortalSubmitRequest: 'mutation PortalSubmitRequest($text: String!, $about: String) { submitRequest(text: $text, about: $about) { id queue status } }',
-  PortalAnswerRequest: 'mutation PortalAnswerRequest($id: ID!, $text: String!) { answerRequest(id: $id, text: $text) { id status } }',
-  PortalDisputeRoute: 'mutation PortalDisputeRoute($id: ID!) { disputeRoute(id: $id) { id queue status } }',
+  // Ask or report, My requests (requests issue): defined beside the requests subgraph, registered with the rest.
+  ...PORTAL_REQUEST_OPERATIONS,
 });
 
 /** The name of one of the portal's operations. */

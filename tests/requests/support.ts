@@ -4,7 +4,7 @@ import type { CaseQueue } from '../../schema/caseScopes.js';
 import type { RawResponse } from '../support/http.js';
 import type { TestHub } from '../support/hub.js';
 
-/** The operations the tests send, as the portal and the console send them (requests/operations.ts has the registered ones). */
+/** The operations the tests send, as the portal and the console send them (lib/requestOperations.ts has the registered ones). */
 export const SUBMIT = 'mutation Submit($text: String!, $about: String) { submitRequest(text: $text, about: $about) { id queue status } }';
 export const MY_REQUESTS = '{ me { requests { id queue status text about language createdAt messages { from at text } } } }';
 export const CASE_QUEUE = 'query Queue($status: RequestStatus) { caseQueue(status: $status) { id queue status text about createdAt messages { from text } } }';
