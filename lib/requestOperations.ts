@@ -18,7 +18,7 @@ export const PORTAL_REQUEST_OPERATIONS = Object.freeze({
 
 /** The caseworkers' console's operations (a caseworker's token, `cases:<queue>`). */
 export const CONSOLE_OPERATIONS = Object.freeze({
-  ConsoleQueue: 'query ConsoleQueue($status: RequestStatus) { caseQueue(status: $status) { id queue status about language createdAt updatedAt } }',
+  ConsoleQueue: 'query ConsoleQueue($status: RequestStatus) { caseQueue(status: $status) { id queue status text about language createdAt updatedAt } }',
   ConsoleCase: `query ConsoleCase($id: ID!) { caseRequest(id: $id) { ${REQUEST_FIELDS} subject { firstNames lastName } } }`,
   ConsoleReply: `mutation ConsoleReply($id: ID!, $text: String!) { replyToRequest(id: $id, text: $text) { ${REQUEST_FIELDS} } }`,
   ConsoleReroute: 'mutation ConsoleReroute($id: ID!, $queue: RequestQueue!) { rerouteRequest(id: $id, queue: $queue) { id queue status } }',

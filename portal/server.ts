@@ -19,6 +19,7 @@ import { SessionStore } from '../lib/web/sessionStore.js';
 import { openDatabase } from '../lib/storage/database.js';
 import { loadSecret } from '../lib/keys.js';
 import { createSignIn } from './signIn.js';
+import { exportJwks, loadExportKey, signExport } from './signedExport.js';
 
 /** Collaborators a test may swap. */
 export interface PortalOverrides {
@@ -61,7 +62,13 @@ export async function startPortal(env: Env, overrides: PortalOverrides = {}): Pr
   const signIn = createSignIn({ config, publicUrl: () => publicUrl, fetch: overrides.fetch });
   const hub = createHubClient({ gatewayUrl: config.gatewayUrl, timeoutMs: config.upstreamTimeoutMs, fetch: overrides.fetch });
   const pageHeaders = securityHeaders({ csp: contentSecurityPolicy(new URL(config.issuer).origin), secure: config.secureCookies });
-  const handlers = createHandlers({ sessions, signIn, hub, publicUrl: () => publicUrl, secureCookies: config.secureCookies, pageHeaders, now });
+  const exportKey = await loadExportKey(env);
+  const handlers = createHandlers({
+    sessions, signIn, hub, publicUrl: () => publicUrl, secureCookies: config.secureCookies, pageHeaders, now,
+    // `iss` is the portal's public URL: its /.well-known/jwks.json is where a third party finds the key.
+    signExport: (document, at) => signExport(exportKey, publicUrl, document, at),
+    jwks: exportJwks(exportKey),
+  });
   const route = createRouter(handlers);
   const cookieName = sessionCookieName(config.secureCookies);
 

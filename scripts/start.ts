@@ -4,6 +4,7 @@ import { startPartnerApp } from '../examples/partner/server.js';
 import { createLogger } from '../lib/logger.js';
 import { stopOnSignals } from '../lib/process.js';
 import { startTracing } from '../lib/telemetry/tracing.js';
+import { startConsole } from '../console/server.js';
 import { startPortal } from '../portal/server.js';
 import { startRequestsService } from '../requests/server.js';
 import { startSubgraph, type RunningService } from '../lib/subgraph/start.js';
@@ -29,6 +30,7 @@ try {
   services.push(await startRequestsService(env)); // the hub's own requests subgraph (requests/, REQUESTS_PORT 4005)
   services.push(await startGateway(env));
   services.push(await startPortal(env));
+  services.push(await startConsole(env)); // the caseworkers' console (console/, CONSOLE_PORT 4400)
   services.push(await startPartnerApp(env)); // the partner example app (examples/partner/), a client of the hub
 } catch (error) {
   logger.fatal({ err: error }, 'the hub failed to start');
