@@ -1,0 +1,72 @@
+import { decideQueue } from './decideQueue.js';
+import { queueProbabilities } from './queueProbabilities.js';
+import { routeMetrics, type RouteMetrics } from './routeMetrics.js';
+import type { RequestLanguage, RequestQueue } from './requestTypes.js';
+import type { RouterCalibration } from './routerModel.js';
+
+/** An out-of-fold prediction: the classifier never saw this example while scoring it. */
+export interface OutOfFoldScore {
+  text: string;
+  expected: RequestQueue;
+  language: RequestLanguage;
+  logOdds: Map<string, number>;
+}
+
+/**
+ * The margins the calibration keeps under the issue's targets (wrong register <= 3 %, registers' messages to triage
+ * <= 10 %), so that a new set of messages, not only the one calibrated on, stays inside them.
+ */
+export const CALIBRATION_LIMITS = { wrongRegister: 0.02, registersToTriage: 0.08 } as const;
+
+/** Candidate temperatures: powers of two in quarter steps, 1 to 256. */
+const TEMPERATURES = Array.from({ length: 33 }, (_, k) => 2 ** (k / 4));
+
+function logLoss(scores: readonly OutOfFoldScore[], temperature: number): number {
+  let loss = 0;
+  for (const s of scores) loss -= Math.log(Math.max(queueProbabilities(s.logOdds, temperature)[s.expected], 1e-12));
+  return loss / scores.length;
+}
+
+/** Evaluates the decision rule with given numbers over out-of-fold scores. */
+export function metricsWith(scores: readonly OutOfFoldScore[], calibration: RouterCalibration): RouteMetrics {
+  return routeMetrics(scores.map((s) => {
+    const decision = decideQueue(queueProbabilities(s.logOdds, calibration.temperature), calibration);
+    return { text: s.text, expected: s.expected, routed: decision.queue, language: s.language, confidence: decision.confidence };
+  }));
+}
+
+/**
+ * Calibrates on out-of-fold predictions of the training data (k-fold cross-validation), never on the held-out
+ * split: first the temperature that minimises log loss, then, over a grid, the threshold and health guard that route
+ * the most messages right while no health message lands in a register and the wrong-register and
+ * registers-to-triage rates stay within {@link CALIBRATION_LIMITS}. When no pair meets the limits, the pair with the
+ * least excess (health first) wins. Deterministic: fixed grids, ties go to the earlier grid point.
+ */
+export function calibrateRouter(scores: readonly OutOfFoldScore[]): RouterCalibration {
+  let temperature = TEMPERATURES[0]!;
+  let bestLoss = Infinity;
+  for (const t of TEMPERATURES) {
+    const loss = logLoss(scores, t);
+    if (loss < bestLoss - 1e-12) [bestLoss, temperature] = [loss, t];
+  }
+  let best: { calibration: RouterCalibration; key: number[] } | undefined;
+  for (let h = 100; h >= 5; h -= 5) {
+    for (let t = 20; t <= 95; t += 1) {
+      const calibration = { temperature, threshold: t / 100, healthGuard: h / 100 };
+      const m = metricsWith(scores, calibration);
+      const excess = Math.max(0, m.wrongRegister.rate - CALIBRATION_LIMITS.wrongRegister) + Math.max(0, m.registersToTriage.rate - CALIBRATION_LIMITS.registersToTriage);
+      // Compared left to right, smaller is better.
+      const key = [m.healthInRegister.count, excess, -m.right.count, m.wrongRegister.count];
+      if (!best || key.some((v, i) => v !== best!.key[i]) && isBetter(key, best.key)) best = { calibration, key };
+    }
+  }
+  return best!.calibration;
+}
+
+function isBetter(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i += 1) {
+    if (a[i]! < b[i]!) return true;
+    if (a[i]! > b[i]!) return false;
+  }
+  return false;
+}

@@ -1,0 +1,68 @@
+/// <reference path="./vendor.d.ts" />
+import snowball from 'snowball-stemmers';
+import type { RequestLanguage } from './requestTypes.js';
+
+/** How {@link textFeatures} turns a text into features; stored in the model so training and routing agree. */
+export interface FeatureOptions {
+  /** Character n-gram lengths taken inside each word (with word-boundary marks). */
+  readonly charGrams: readonly number[];
+  /** Add the Snowball stem of each word in the given language (fi, sv, en); an empty list adds no stems. */
+  readonly stemLanguages: readonly RequestLanguage[];
+}
+
+const STEMMER_NAMES: Record<RequestLanguage, string> = { fi: 'finnish', sv: 'swedish', en: 'english' };
+const stemmers = new Map<RequestLanguage, { stem(word: string): string }>();
+
+function stemmerFor(language: RequestLanguage): { stem(word: string): string } {
+  let stemmer = stemmers.get(language);
+  if (!stemmer) {
+    stemmer = snowball.newStemmer(STEMMER_NAMES[language]);
+    stemmers.set(language, stemmer);
+  }
+  return stemmer;
+}
+
+// Shapes that say something about the matter without carrying the value (a plate says "vehicle", an identity code
+// says "a person"); the value itself never becomes a feature.
+const SHAPES: ReadonlyArray<[RegExp, string]> = [
+  [/\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b/gi, ' §hetu '],
+  [/\b[A-ZÅÄÖ]{1,3}-\d{1,3}\b/g, ' §plate '],
+  [/\b\d{1,3}(?:[ .,]\d{3})*(?:[.,]\d+)?\s*(?:€|e\b|eur|euro|euroa|euros)/gi, ' §money '],
+  [/\b(?:19|20)\d{2}\b/g, ' §year '],
+  [/\d+/g, ' §num '],
+];
+
+/** Lower case without diacritics: citizens often type "aanestys" for "äänestys" or "korkort" for "körkort". */
+export function foldText(text: string): string {
+  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+/**
+ * The features of one text: whole words, character n-grams inside words (they catch Finnish compounds and
+ * inflection, "ajoneuvoveroni" shares "vero" and "neuv" with its base words, and survive typos), optional Snowball
+ * stems, and a few value-free shape tokens. Deterministic: the same text and options give the same list.
+ */
+export function textFeatures(text: string, options: FeatureOptions): string[] {
+  let shaped = text;
+  for (const [pattern, token] of SHAPES) shaped = shaped.replace(pattern, token);
+  const lowered = shaped.normalize('NFC').toLowerCase();
+  const words = lowered.match(/[\p{L}§]+/gu) ?? [];
+  const features: string[] = [];
+  for (const word of words) {
+    if (word.startsWith('§')) {
+      features.push(word);
+      continue;
+    }
+    const folded = foldText(word);
+    features.push(`w:${folded}`);
+    for (const language of options.stemLanguages) {
+      features.push(`s:${foldText(stemmerFor(language).stem(word))}`);
+    }
+    const marked = `<${folded}>`;
+    for (const n of options.charGrams) {
+      // A word shorter than the n-gram is already a whole-word feature.
+      for (let i = 0; i + n <= marked.length; i += 1) features.push(`${n}:${marked.slice(i, i + n)}`);
+    }
+  }
+  return features;
+}
