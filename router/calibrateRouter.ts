@@ -10,6 +10,8 @@ export interface OutOfFoldScore {
   expected: RequestQueue;
   language: RequestLanguage;
   logOdds: Map<string, number>;
+  /** Whether the text uses health vocabulary (the decision rule's health guard). */
+  mentionsHealth: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ function logLoss(scores: readonly OutOfFoldScore[], temperature: number): number
 /** Evaluates the decision rule with given numbers over out-of-fold scores. */
 export function metricsWith(scores: readonly OutOfFoldScore[], calibration: RouterCalibration): RouteMetrics {
   return routeMetrics(scores.map((s) => {
-    const decision = decideQueue(queueProbabilities(s.logOdds, calibration.temperature), calibration);
+    const decision = decideQueue(queueProbabilities(s.logOdds, calibration.temperature), calibration, s.mentionsHealth);
     return { text: s.text, expected: s.expected, routed: decision.queue, language: s.language, confidence: decision.confidence };
   }));
 }
@@ -49,15 +51,17 @@ export function calibrateRouter(scores: readonly OutOfFoldScore[]): RouterCalibr
     const loss = logLoss(scores, t);
     if (loss < bestLoss - 1e-12) [bestLoss, temperature] = [loss, t];
   }
+  // Probabilities do not depend on the grid point: compute them once.
+  const probabilities = scores.map((s) => queueProbabilities(s.logOdds, temperature));
   let best: { calibration: RouterCalibration; key: number[] } | undefined;
   for (let h = 100; h >= 5; h -= 5) {
     for (let t = 20; t <= 95; t += 1) {
       const calibration = { temperature, threshold: t / 100, healthGuard: h / 100 };
-      const m = metricsWith(scores, calibration);
+      const m = routeMetrics(scores.map((s, i) => ({ text: s.text, expected: s.expected, language: s.language, routed: decideQueue(probabilities[i]!, calibration, s.mentionsHealth).queue, confidence: 0 })));
       const excess = Math.max(0, m.wrongRegister.rate - CALIBRATION_LIMITS.wrongRegister) + Math.max(0, m.registersToTriage.rate - CALIBRATION_LIMITS.registersToTriage);
       // Compared left to right, smaller is better.
       const key = [m.healthInRegister.count, excess, -m.right.count, m.wrongRegister.count];
-      if (!best || key.some((v, i) => v !== best!.key[i]) && isBetter(key, best.key)) best = { calibration, key };
+      if (!best || isBetter(key, best.key)) best = { calibration, key };
     }
   }
   return best!.calibration;

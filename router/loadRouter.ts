@@ -4,7 +4,7 @@ import { loadFeatureClassifier, type FeatureClassifier } from './naiveBayes.js';
 import { queueProbabilities } from './queueProbabilities.js';
 import { REQUEST_LANGUAGES, type RequestLanguage, type RequestQueue, type RequestRouter, type RouteResult } from './requestTypes.js';
 import { DEFAULT_MODEL_PATH, ROUTER_MODEL_VERSION, type RouterModel } from './routerModel.js';
-import { textFeatures } from './textFeatures.js';
+import { mentionsHealth, textFeatures } from './textFeatures.js';
 
 /** A router that also shows the probabilities behind each decision (for evaluation and tests). */
 export interface ExplainedRouter extends RequestRouter {
@@ -32,7 +32,7 @@ export function routerFromModel(model: RouterModel): ExplainedRouter {
     if (typeof text !== 'string') throw new TypeError(`route: text must be a string, got ${typeof text}`);
     const features = textFeatures(text, model.features);
     const probabilities = queueProbabilities(queues.logOdds(features), model.calibration.temperature);
-    const decision = decideQueue(probabilities, model.calibration);
+    const decision = decideQueue(probabilities, model.calibration, mentionsHealth(features));
     return { queue: decision.queue, confidence: decision.confidence, language: pickLanguage(languages, features), top: decision.top, probabilities };
   };
   return {

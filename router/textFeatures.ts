@@ -1,5 +1,6 @@
 /// <reference path="./vendor.d.ts" />
 import snowball from 'snowball-stemmers';
+import { DOMAIN_LEXICON } from './domainLexicon.js';
 import type { RequestLanguage } from './requestTypes.js';
 
 /** How {@link textFeatures} turns a text into features; stored in the model so training and routing agree. */
@@ -8,7 +9,27 @@ export interface FeatureOptions {
   readonly charGrams: readonly number[];
   /** Add the Snowball stem of each word in the given language (fi, sv, en); an empty list adds no stems. */
   readonly stemLanguages: readonly RequestLanguage[];
+  /** Add `lex:<queue>` features from the domain lexicon (domainLexicon.ts). */
+  readonly lexicon?: boolean;
+  /** How many copies of each lexicon feature (naive Bayes counts presence, so copies weigh it up); default 1. */
+  readonly lexiconWeight?: number;
 }
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const REGISTER_FEATURES = new Set(['lex:population', 'lex:tax', 'lex:vehicles', 'lex:education']);
+
+/** Per queue: one regular expression for word beginnings and compound parts, one for multi-word phrases. */
+const LEXICON_PATTERNS = Object.entries(DOMAIN_LEXICON).map(([queue, entries]) => {
+  const prefixes = entries.filter((e) => !e.startsWith('*') && !e.includes(' ')).map(escape);
+  const parts = entries.filter((e) => e.startsWith('*')).map((e) => escape(e.slice(1)));
+  const phrases = entries.filter((e) => e.includes(' ')).map(escape);
+  return {
+    feature: `lex:${queue}`,
+    word: new RegExp(`^(?:${prefixes.join('|')})${parts.length ? `|(?:${parts.join('|')})` : ''}`),
+    phrase: phrases.length ? new RegExp(`(?:^|[^\\p{L}])(?:${phrases.join('|')})`, 'u') : undefined,
+  };
+});
 
 const STEMMER_NAMES: Record<RequestLanguage, string> = { fi: 'finnish', sv: 'swedish', en: 'english' };
 const stemmers = new Map<RequestLanguage, { stem(word: string): string }>();
@@ -64,5 +85,23 @@ export function textFeatures(text: string, options: FeatureOptions): string[] {
       for (let i = 0; i + n <= marked.length; i += 1) features.push(`${n}:${marked.slice(i, i + n)}`);
     }
   }
+  if (options.lexicon) {
+    const foldedWords = words.filter((w) => !w.startsWith('§')).map(foldText);
+    const foldedText = foldedWords.join(' ');
+    let registers = 0;
+    for (const { feature, word, phrase } of LEXICON_PATTERNS) {
+      if (foldedWords.some((w) => word.test(w)) || phrase?.test(foldedText)) {
+        if (REGISTER_FEATURES.has(feature)) registers += 1;
+        for (let copy = 1; copy <= (options.lexiconWeight ?? 1); copy += 1) features.push(`${feature}#${copy}`);
+      }
+    }
+    // Three or more registers' vocabulary in one message is a mix that a person should split (triage learns it).
+    if (registers >= 3) for (let copy = 1; copy <= (options.lexiconWeight ?? 1); copy += 1) features.push(`lex:several#${copy}`);
+  }
   return features;
+}
+
+/** Whether the features hold the health lexicon's mark (the text uses health vocabulary). */
+export function mentionsHealth(features: readonly string[]): boolean {
+  return features.includes('lex:health#1');
 }

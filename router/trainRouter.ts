@@ -4,10 +4,10 @@ import { trainFeatureClassifier } from './naiveBayes.js';
 import type { RouteMetrics } from './routeMetrics.js';
 import type { LabelledRequest, RequestLanguage, RequestQueue } from './requestTypes.js';
 import { ROUTER_MODEL_VERSION, type RouterModel } from './routerModel.js';
-import { textFeatures, type FeatureOptions } from './textFeatures.js';
+import { mentionsHealth, textFeatures, type FeatureOptions } from './textFeatures.js';
 
-/** The features the router uses: words plus character 3-, 4- and 5-grams (chosen by cross-validation, docs/router.md). */
-export const DEFAULT_FEATURES: FeatureOptions = { charGrams: [3, 4, 5], stemLanguages: [] };
+/** The features the router uses: words, character 4- and 5-grams and the domain lexicon x10 (chosen by cross-validation on the training data, docs/router.md). */
+export const DEFAULT_FEATURES: FeatureOptions = { charGrams: [4, 5], stemLanguages: [], lexicon: true, lexiconWeight: 10 };
 
 /** A caseworker's move, used as a labelled training example (its language is not known). */
 export interface CorrectionExample {
@@ -47,7 +47,7 @@ export function trainRouterModel(options: TrainRouterOptions): TrainedRouter {
   for (let fold = 0; fold < folds; fold += 1) {
     const classifier = trainFeatureClassifier(examples.filter((_, i) => i % folds !== fold).map((e) => ({ features: e.features, label: e.queue })));
     examples.forEach((e, i) => {
-      if (i % folds === fold && e.language) scores.push({ text: e.text, expected: e.queue, language: e.language, logOdds: classifier.logOdds(e.features) });
+      if (i % folds === fold && e.language) scores.push({ text: e.text, expected: e.queue, language: e.language, logOdds: classifier.logOdds(e.features), mentionsHealth: mentionsHealth(e.features) });
     });
   }
   const calibration = calibrateRouter(scores);
