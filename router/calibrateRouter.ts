@@ -20,6 +20,9 @@ export interface OutOfFoldScore {
  */
 export const CALIBRATION_LIMITS = { wrongRegister: 0.02, registersToTriage: 0.08 } as const;
 
+/** How much more a health message in a register's queue weighs than a message in a wrong register. */
+export const HEALTH_WEIGHT = 5;
+
 /** Candidate temperatures: powers of two in quarter steps, 1 to 256. */
 const TEMPERATURES = Array.from({ length: 33 }, (_, k) => 2 ** (k / 4));
 
@@ -39,10 +42,9 @@ export function metricsWith(scores: readonly OutOfFoldScore[], calibration: Rout
 
 /**
  * Calibrates on out-of-fold predictions of the training data (k-fold cross-validation), never on the held-out
- * split: first the temperature that minimises log loss, then, over a grid, the threshold and health guard that route
- * the most messages right while no health message lands in a register and the wrong-register and
- * registers-to-triage rates stay within {@link CALIBRATION_LIMITS}. When no pair meets the limits, the pair with the
- * least excess (health first) wins. Deterministic: fixed grids, ties go to the earlier grid point.
+ * split: first the temperature that minimises log loss, then, over a grid, the threshold and health guard with the
+ * least excess over {@link CALIBRATION_LIMITS} (a health message in a register counting {@link HEALTH_WEIGHT} times),
+ * and among those the one that routes the most messages right. Deterministic: fixed grids, ties go to the earlier grid point.
  */
 export function calibrateRouter(scores: readonly OutOfFoldScore[]): RouterCalibration {
   let temperature = TEMPERATURES[0]!;
@@ -58,9 +60,12 @@ export function calibrateRouter(scores: readonly OutOfFoldScore[]): RouterCalibr
     for (let t = 20; t <= 95; t += 1) {
       const calibration = { temperature, threshold: t / 100, healthGuard: h / 100 };
       const m = routeMetrics(scores.map((s, i) => ({ text: s.text, expected: s.expected, language: s.language, routed: decideQueue(probabilities[i]!, calibration, s.mentionsHealth).queue, confidence: 0 })));
-      const excess = Math.max(0, m.wrongRegister.rate - CALIBRATION_LIMITS.wrongRegister) + Math.max(0, m.registersToTriage.rate - CALIBRATION_LIMITS.registersToTriage);
+      // A health message in a register weighs five times a wrong register: the rule's own guards (health top class,
+      // health vocabulary) carry that requirement, and letting one cross-validation message drive the threshold up
+      // would send a fifth of the registers' messages to triage.
+      const excess = HEALTH_WEIGHT * m.healthInRegister.rate + Math.max(0, m.wrongRegister.rate - CALIBRATION_LIMITS.wrongRegister) + Math.max(0, m.registersToTriage.rate - CALIBRATION_LIMITS.registersToTriage);
       // Compared left to right, smaller is better.
-      const key = [m.healthInRegister.count, excess, -m.right.count, m.wrongRegister.count];
+      const key = [Math.round(excess * 1e6), -m.right.count, m.healthInRegister.count, m.wrongRegister.count];
       if (!best || isBetter(key, best.key)) best = { calibration, key };
     }
   }

@@ -48,7 +48,7 @@ function stemmerFor(language: RequestLanguage): { stem(word: string): string } {
 const SHAPES: ReadonlyArray<[RegExp, string]> = [
   [/\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b/gi, ' §hetu '],
   [/\b[A-ZÅÄÖ]{1,3}-\d{1,3}\b/g, ' §plate '],
-  [/\b\d{1,3}(?:[ .,]\d{3})*(?:[.,]\d+)?\s*(?:€|e\b|eur|euro|euroa|euros)/gi, ' §money '],
+  [/\b\d+(?:[ .,]\d{3})*(?:[.,]\d+)?\s*(?:€|e\b|eur|euro|euroa|euros)/gi, ' §money '],
   [/\b(?:19|20)\d{2}\b/g, ' §year '],
   [/\d+/g, ' §num '],
 ];
@@ -98,7 +98,8 @@ export function textFeatures(text: string, options: FeatureOptions): string[] {
     // Three or more registers' vocabulary in one message is a mix that a person should split (triage learns it).
     if (registers >= 3) for (let copy = 1; copy <= (options.lexiconWeight ?? 1); copy += 1) features.push(`lex:several#${copy}`);
   }
-  return features;
+  // Each feature once: the classifier learns presence (wink de-duplicates in learn() but not when predicting).
+  return [...new Set(features)];
 }
 
 /** Whether the features hold the health lexicon's mark (the text uses health vocabulary). */
