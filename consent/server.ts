@@ -3,6 +3,8 @@ import { subgraphAudience, type Env } from '../lib/config.js';
 import { openConsentRecords } from '../lib/consents/index.js';
 import { HubError } from '../lib/errors.js';
 import { close, createService, listen } from '../lib/http/service.js';
+import { createServiceMetrics } from '../lib/telemetry/serviceMetrics.js';
+import { readMetricsAccess } from '../lib/telemetry/metricsAccess.js';
 import { loadPublicKey, loadSecret } from '../lib/keys.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../lib/personId.js';
@@ -103,6 +105,8 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
       },
       nameRoute: (path) => ROUTE_LABELS.find(([pattern]) => pattern.test(path))?.[1],
       trustRequestId: true,
+      metrics: createServiceMetrics('authorization-server'),
+      metricsAccess: readMetricsAccess(env),
     });
     const port = await listen(server, config.host, config.port);
     const bound = server;

@@ -23,6 +23,10 @@ import { SubgraphDataSource, type GatewayRequestContext } from './subgraphDataSo
 import { createSubgraphTransport } from './subgraphTransport.js';
 import { loadGatewaySupergraph } from './supergraph.js';
 import { createGatewayReadiness } from './readiness.js';
+import { createGatewayMetrics } from './metrics.js';
+import { countOperation, countRefusals, observeAuthentication, observeReadiness, observeStore, observeSubgraphTransport } from './observe.js';
+import { createServiceMetrics } from '../lib/telemetry/serviceMetrics.js';
+import { readMetricsAccess } from '../lib/telemetry/metricsAccess.js';
 
 /** Collaborators a test may swap. */
 export interface GatewayOverrides {
@@ -51,17 +55,20 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     now: overrides.now,
     keySet: overrides.keySet,
   });
+  const metrics = createServiceMetrics('gateway');
+  const gatewayMetrics = createGatewayMetrics(metrics.registry, { issuerKeys: () => verifier.keys() });
   const records = await openConsentRecords(readConsentDatabaseUrl(env));
   const limiter = createRateLimiter({ store: records.rateLimits, limits: config.rateLimits, now: overrides.now, logger: logger.child({ component: 'rate-limit' }) });
   // Known once the port is bound (port 0 in tests), unless configured.
   let publicUrl = config.publicUrl ?? '';
-  const authenticate = createAuthenticator({
+  const authenticate = observeAuthentication(createAuthenticator({
     verifier,
     dpop: createDpopVerifier({ remember: (jti, expiresAt) => records.replay.remember(jti, expiresAt) }),
-    consents: records.consents,
+    consents: observeStore(records.consents, 'consent', gatewayMetrics),
     publicUrl: () => publicUrl,
     now: overrides.now,
-  });
+  }), gatewayMetrics);
+  const disclosures = observeStore(records.disclosures, 'disclosure', gatewayMetrics);
   // Keep-alive connection pools to the subgraphs, shared by every register's data source.
   const transport = createSubgraphTransport();
   const gateway = new ApolloGateway({
@@ -71,7 +78,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
       const register = name as SubgraphName;
       const url = config.subgraphUrls[register];
       if (!url) throw new TypeError(`no URL configured for subgraph ${name}`);
-      return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint, transport });
+      return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint, transport: observeSubgraphTransport(transport, register, gatewayMetrics) });
     },
   });
   const { executor } = await gateway.load();
@@ -86,8 +93,11 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     intervalMs: config.trustedDocumentsReloadSeconds * 1000,
     documents: trustedDocuments,
     logger: logger.child({ component: 'trusted-documents' }),
+    onReload: (outcome) => metrics.reloads.inc({ what: 'trusted_documents', outcome }),
   });
   const run = createOperationExecutor({ apiSchema: supergraph.apiSchema, executor, requirements: supergraph.requirements, owners: supergraph.owners });
+
+  const observedGraphQL = countRefusals(handleGraphQL, gatewayMetrics);
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const caller = await authenticate(req);
@@ -101,6 +111,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     const context: GatewayRequestContext = { requestId: scope.requestId, credential, failures: new Map() };
     const outcome = await run(prepared, operation, body.variables, context, scope.logger);
     if (context.failures.size > 0) scope.logger.warn({ failures: Object.fromEntries(context.failures) }, 'registers failed');
+    countOperation(gatewayMetrics, credential.clientId, trustedDocuments.registeredName(credential.clientId, query), outcome.body);
     await recordDisclosure(caller, outcome, scope);
     sendJson(res, 200, outcome.body);
   }
@@ -114,7 +125,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     const fields = disclosedFields(supergraph.apiSchema, outcome.executed, outcome.body.data);
     if (fields.length === 0) return;
     try {
-      await records.disclosures.append({
+      await disclosures.append({
         personId: caller.credential.subject,
         clientId: caller.credential.clientId,
         clientName: caller.consent.clientName,
@@ -131,11 +142,13 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
 
   const server = createService({
     logger,
-    ready: createGatewayReadiness({ issuerKeys: () => verifier.keys(), consentDatabase: () => records.database.ping(), subgraphUrls: config.subgraphUrls }),
+    ready: observeReadiness(createGatewayReadiness({ issuerKeys: () => verifier.keys(), consentDatabase: () => records.database.ping(), subgraphUrls: config.subgraphUrls }), gatewayMetrics),
+    metrics,
+    metricsAccess: readMetricsAccess(env),
     routes: {
       '/graphql': async (req, res, scope) => {
         try {
-          await handleGraphQL(req, res, scope);
+          await observedGraphQL(req, res, scope);
         } catch (error) {
           if (!(error instanceof HubError)) throw error;
           sendError(res, error, challengeFor(error, req.headers.authorization));

@@ -45,6 +45,8 @@ export function loadTrustedDocuments(dir: string): Map<string, Map<string, Trust
 export interface TrustedDocuments {
   /** The text to run for `clientId`'s request; throws `PERSISTED_QUERY_NOT_IN_LIST` or `QUERY_NOT_IN_SAFELIST`. */
   documentFor(clientId: string, request: DocumentReference): string;
+  /** The registered name of `clientId`'s operation with this exact text, or undefined (an ad-hoc document); for metrics. */
+  registeredName(clientId: string, query: string): string | undefined;
   /** Puts a new registry in place once every document in it passes `validate`; else throws and keeps the old one. */
   replace(registry: ReadonlyMap<string, ReadonlyMap<string, TrustedDocument>>): void;
 }
@@ -86,6 +88,9 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
       if (options.adHocClients.has(clientId) || registered?.has(documentHash(query))) return query;
       throw new HubError('QUERY_NOT_IN_SAFELIST', 'This client may run only its registered operations: send a registered document or its documentId');
     },
+    registeredName(clientId, query) {
+      return registry.get(clientId)?.get(documentHash(query))?.name;
+    },
     replace(next) {
       registry = checked(next);
     },
@@ -99,6 +104,8 @@ export interface WatchTrustedDocumentsOptions {
   intervalMs: number;
   documents: TrustedDocuments;
   logger: Logger;
+  /** Told of each reload attempt: `applied`, `refused` (did not load or validate) or `failed` (folder unreadable). */
+  onReload?: (outcome: 'applied' | 'refused' | 'failed') => void;
 }
 
 /**
@@ -115,6 +122,7 @@ export function watchTrustedDocuments(options: WatchTrustedDocumentsOptions): ()
       seen = fingerprint(options.dir);
     } catch (error) {
       options.logger.error({ err: error }, 'trusted documents folder unreadable; the registry in place stays');
+      options.onReload?.('failed');
       return;
     }
     if (seen === applied || seen === refused) return;
@@ -124,9 +132,11 @@ export function watchTrustedDocuments(options: WatchTrustedDocumentsOptions): ()
       applied = seen;
       refused = undefined;
       options.logger.info({ clients: [...registry.keys()], operations: [...registry.values()].reduce((n, ops) => n + ops.size, 0) }, 'trusted documents reloaded');
+      options.onReload?.('applied');
     } catch (error) {
       refused = seen;
       options.logger.error({ reason: (error as Error).message }, 'trusted documents not reloaded; the registry in place stays');
+      options.onReload?.('refused');
     }
   }, options.intervalMs);
   timer.unref();

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Env } from '../lib/config.js';
 import { HubError } from '../lib/errors.js';
 import { close, createService, listen, type RequestScope } from '../lib/http/service.js';
+import { createServiceMetrics } from '../lib/telemetry/serviceMetrics.js';
+import { readMetricsAccess } from '../lib/telemetry/metricsAccess.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import type { RunningService } from '../lib/subgraph/start.js';
 import { isLanguage, negotiateLanguage, queryLanguage } from '../lib/web/language.js';
@@ -133,7 +135,7 @@ export async function startPortal(env: Env, overrides: PortalOverrides = {}): Pr
     return issuer && gateway && (await database.ping());
   }
 
-  const server = createService({ logger, ready, routes: {}, fallback, nameRoute: routeName });
+  const server = createService({ logger, ready, routes: {}, fallback, nameRoute: routeName, metrics: createServiceMetrics('portal'), metricsAccess: readMetricsAccess(env) });
   const port = await listen(server, config.host, config.port);
   if (!publicUrl) publicUrl = `http://127.0.0.1:${port}`;
   // Discovery starts now but is not awaited: the portal may start before the issuer and retries on use.

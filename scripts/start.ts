@@ -3,6 +3,7 @@ import { startGateway } from '../gateway/start.js';
 import { startPartnerApp } from '../examples/partner/server.js';
 import { createLogger } from '../lib/logger.js';
 import { stopOnSignals } from '../lib/process.js';
+import { startTracing } from '../lib/telemetry/tracing.js';
 import { startPortal } from '../portal/server.js';
 import { startSubgraph, type RunningService } from '../lib/subgraph/start.js';
 import { educationModule } from '../subgraphs/education/module.js';
@@ -14,6 +15,7 @@ import { vehiclesModule } from '../subgraphs/vehicles/module.js';
 // handle, keys and logger, exactly as when it runs alone; nothing is shared that a deployment would not share.
 const started = Date.now();
 const env = process.env;
+startTracing({ service: 'hub', env: process.env });
 const logger = createLogger({ service: 'hub' });
 const services: RunningService[] = [];
 stopOnSignals(() => [...services].reverse(), logger);

@@ -13,6 +13,8 @@ import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { HubError } from '../errors.js';
 import { createService, readBody, sendError, type Handler, type RequestScope } from '../http/service.js';
 import type { Logger } from '../logger.js';
+import type { MetricsAccess } from '../telemetry/metricsAccess.js';
+import { createServiceMetrics } from '../telemetry/serviceMetrics.js';
 import type { InternalCredential, InternalCredentialVerifier } from '../tokens/internalCredential.js';
 import { enforceAuthorization } from './enforce.js';
 
@@ -40,6 +42,8 @@ export interface SubgraphServiceOptions<Loaders> {
   introspection: boolean;
   /** Largest request body accepted. */
   bodyLimitBytes?: number;
+  /** Who may read `/metrics` (`METRICS_ALLOW`); default loopback only. */
+  metricsAccess?: MetricsAccess;
 }
 
 /** Error codes that a subgraph passes on as they are; anything else is masked. */
@@ -56,6 +60,8 @@ export async function createSubgraphService<Loaders>(options: SubgraphServiceOpt
     ready: options.ready,
     routes: { '/graphql': handler },
     trustRequestId: true,
+    metrics: createServiceMetrics(`${options.register}-subgraph`),
+    metricsAccess: options.metricsAccess,
   });
   return { server, stop };
 }

@@ -13,6 +13,7 @@ import {
 import { close, listen } from '../http/service.js';
 import { loadPublicKey } from '../keys.js';
 import { createLogger, type Logger } from '../logger.js';
+import { readMetricsAccess } from '../telemetry/metricsAccess.js';
 import { openDatabase } from '../storage/database.js';
 import { createInternalCredentialVerifier, INTERNAL_KEY_SOURCE } from '../tokens/internalCredential.js';
 import { seedRegisterForDev } from './devSeed.js';
@@ -66,6 +67,7 @@ export async function startSubgraph<L>(module: RegisterModule<L>, env: Env, over
     logger,
     ready: () => database.ping(),
     introspection: mode === 'dev',
+    metricsAccess: readMetricsAccess(env),
   });
   const host = readHost(env);
   const variable = REGISTER_PORT_VARIABLE[module.register];
