@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, readConsoleUrl, readHost, readIssuer, readMode, readPort, readPositiveInt, type Env, type HubMode } from '../lib/config.js';
+import { DEFAULT_PORTS, readConsoleUrl, readHost, readIssuer, readMode, readPort, readPositiveInt, readServiceDatabaseUrl, type Env, type HubMode } from '../lib/config.js';
 import { isLoopbackHttp } from '../portal/config.js';
 
 /** The console's OAuth client id at the authorization server (a public client: PKCE S256, no secret). */
@@ -19,8 +19,8 @@ export interface ConsoleConfig {
   readonly secureCookies: boolean;
   /** `CONSOLE_SESSION_IDLE_SECONDS` (default 30 minutes). */
   readonly sessionIdleMs: number;
-  /** `CONSOLE_MAX_SESSIONS` (default 1000). */
-  readonly maxSessions: number;
+  /** Where sessions live, shared by every console replica: `CONSOLE_DATABASE_URL`, else `DATABASE_URL`, else (dev) `HUB_HOME/console.sqlite`. */
+  readonly databaseUrl: string;
   /** `CONSOLE_UPSTREAM_TIMEOUT_MS` (default 10000). */
   readonly upstreamTimeoutMs: number;
 }
@@ -52,7 +52,7 @@ export function readConsoleConfig(env: Env): ConsoleConfig {
     gatewayUrl,
     secureCookies: publicUrl.startsWith('https:'),
     sessionIdleMs: readPositiveInt(env, 'CONSOLE_SESSION_IDLE_SECONDS', 1800) * 1000,
-    maxSessions: readPositiveInt(env, 'CONSOLE_MAX_SESSIONS', 1000),
+    databaseUrl: readServiceDatabaseUrl(env, 'CONSOLE'),
     upstreamTimeoutMs: readPositiveInt(env, 'CONSOLE_UPSTREAM_TIMEOUT_MS', 10_000),
   });
 }

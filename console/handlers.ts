@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import { setCookie } from '../portal/cookies.js';
 import { MAX_REQUEST_LENGTH } from '../portal/requestModel.js';
 import { redirect, safeReturnPath, send, type PortalContext } from '../portal/respond.js';
-import { csrfTokenMatches, type Session, type SessionStore } from '../portal/session.js';
+import { csrfTokenMatches, type PortalSessions, type Session } from '../portal/session.js';
 import { SignInError, type SignIn } from '../portal/signIn.js';
 import { CASE_QUEUES, queueOfScope, type CaseQueue } from './cases.js';
 import { CaseClientError, type CaseClient } from './hubClient.js';
@@ -15,7 +15,7 @@ import { renderErrorPage, renderSignedOutPage, type ConsoleErrorKind } from './p
 
 /** Collaborators of the console's handlers. */
 export interface ConsoleHandlerOptions {
-  sessions: SessionStore;
+  sessions: PortalSessions;
   signIn: SignIn;
   cases: CaseClient;
   publicUrl: () => string;
@@ -203,7 +203,7 @@ export function createConsoleHandlers(options: ConsoleHandlerOptions) {
       try {
         const signedIn = await signIn.finish(new URL(`/callback${ctx.url.search}`, options.publicUrl()), pending, options.now());
         // A new session id at sign-in (session fixation); the old one is forgotten.
-        const session = sessions.rotate(ctx.session);
+        const session = await sessions.rotate(ctx.session, { lang: ctx.session.lang });
         session.signedIn = signedIn;
         setSession(ctx, session);
         redirect(ctx, pending.returnTo);
@@ -219,7 +219,7 @@ export function createConsoleHandlers(options: ConsoleHandlerOptions) {
       if (!ctx.session) return redirect(ctx, '/');
       if (!(await checkedForm(ctx))) return;
       const idToken = ctx.session.signedIn?.idToken;
-      sessions.destroy(ctx.session.id);
+      await sessions.destroy(ctx.session.id);
       setSession(ctx, undefined);
       redirect(ctx, (await signIn.endSessionUrl(idToken)) ?? '/');
     },

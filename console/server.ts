@@ -1,13 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Env } from '../lib/config.js';
-import { HubError } from '../lib/errors.js';
-import { close, createService, listen, type RequestScope } from '../lib/http/service.js';
+import { close, createService, listen } from '../lib/http/service.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import type { RunningService } from '../lib/subgraph/start.js';
-import { isLanguage, negotiateLanguage, queryLanguage } from '../lib/web/language.js';
-import { readCookies, setCookie } from '../portal/cookies.js';
-import { securityHeaders, type PortalContext } from '../portal/respond.js';
-import { SessionStore } from '../portal/session.js';
+import { securityHeaders } from '../portal/respond.js';
+import { createRequestCycle, openWebSessions } from '../portal/requestCycle.js';
 import { createSignIn } from '../portal/signIn.js';
 import { CASE_QUEUES } from './cases.js';
 import { CONSOLE_CLIENT_ID, readConsoleConfig } from './config.js';
@@ -31,7 +27,6 @@ export const CONSOLE_SCOPE = ['openid', ...CASE_QUEUES.map((queue) => `cases:${q
 
 /** The language cookie (cookies ignore ports: the portal's on the same host must not be overwritten). */
 export const CONSOLE_LANGUAGE_COOKIE = 'console_lang';
-const YEAR_SECONDS = 365 * 86_400;
 
 /**
  * Starts the caseworkers' console: server-rendered pages over the gateway's GraphQL API, signed in as the OAuth
@@ -42,7 +37,9 @@ export async function startConsole(env: Env, overrides: ConsoleOverrides = {}): 
   const logger = overrides.logger ?? createLogger({ service: 'console' });
   const now = overrides.now ?? Date.now;
   let publicUrl = env.CONSOLE_URL ? config.publicUrl : '';
-  const sessions = new SessionStore({ idleMs: config.sessionIdleMs, maxSessions: config.maxSessions, now });
+  // Sessions live sealed in the shared database, as the portal's: any replica serves any caseworker.
+  const web = await openWebSessions(env, { service: 'console', databaseUrl: config.databaseUrl, secretVariable: 'CONSOLE_SESSION_SECRET', idleMs: config.sessionIdleMs, now });
+  const { sessions } = web;
   const signIn = createSignIn({ config, publicUrl: () => publicUrl, fetch: overrides.fetch, clientId: CONSOLE_CLIENT_ID, scope: CONSOLE_SCOPE });
   const cases = createCaseClient({ gatewayUrl: config.gatewayUrl, timeoutMs: config.upstreamTimeoutMs, fetch: overrides.fetch });
   const pageHeaders = securityHeaders({ csp: contentSecurityPolicy(new URL(config.issuer).origin), secure: config.secureCookies });
@@ -51,44 +48,18 @@ export async function startConsole(env: Env, overrides: ConsoleOverrides = {}): 
   const handlers = createConsoleHandlers({ sessions, signIn, cases, publicUrl: () => publicUrl, secureCookies: config.secureCookies, cookieName, pageHeaders, now });
   const route = createRouter(handlers);
 
-  function context(req: IncomingMessage, res: ServerResponse): PortalContext {
-    const requested = new URL(req.url ?? '/', 'http://console.invalid');
-    const url = new URL(`${requested.pathname}${requested.search}`, publicUrl);
-    const cookies = readCookies(req.headers.cookie);
-    const session = sessions.get(cookies.get(cookieName));
-    const chosen = queryLanguage(url.searchParams.get('lang'));
-    const rememberedCookie = cookies.get(CONSOLE_LANGUAGE_COOKIE);
-    const remembered = session?.lang ?? (isLanguage(rememberedCookie) ? rememberedCookie : undefined);
-    const setCookies: string[] = [];
-    if (chosen !== undefined) {
-      if (session) session.lang = chosen;
-      setCookies.push(setCookie(CONSOLE_LANGUAGE_COOKIE, chosen, { secure: config.secureCookies, maxAgeSeconds: YEAR_SECONDS }));
-    }
-    const withoutLang = new URLSearchParams(url.search);
-    withoutLang.delete('lang');
-    const query = withoutLang.toString();
-    return {
-      req,
-      res,
-      url,
-      path: `${url.pathname}${query ? `?${query}` : ''}`,
-      session,
-      lang: chosen ?? remembered ?? negotiateLanguage(undefined, req.headers['accept-language']),
-      cookies: setCookies,
-    };
-  }
-
-  async function fallback(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
-    const ctx = context(req, res);
-    try {
-      await route(ctx, scope);
-    } catch (error) {
-      // A refused request body (too large, say): the form is refused, with its status.
-      if (error instanceof HubError && error.status < 500 && !res.headersSent) return handlers.errorPage(ctx, error.status, 'forbidden');
-      scope.logger.error({ err: error }, 'console request failed');
-      handlers.internalError(ctx);
-    }
-  }
+  const fallback = createRequestCycle({
+    name: 'console',
+    sessions,
+    sessionCookie: cookieName,
+    languageCookie: CONSOLE_LANGUAGE_COOKIE,
+    secureCookies: config.secureCookies,
+    publicUrl: () => publicUrl,
+    pageHeaders,
+    route,
+    errorPage: handlers.errorPage,
+    internalError: handlers.internalError,
+  });
 
   async function ready(): Promise<boolean> {
     const fetchImpl = overrides.fetch ?? fetch;
@@ -96,7 +67,7 @@ export async function startConsole(env: Env, overrides: ConsoleOverrides = {}): 
       signIn.configuration().then(() => true, () => false),
       fetchImpl(new URL('/healthz', config.gatewayUrl), { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false),
     ]);
-    return issuer && gateway;
+    return issuer && gateway && (await web.database.ping());
   }
 
   const server = createService({ logger, ready, routes: {}, fallback, nameRoute: routeName });
@@ -110,6 +81,7 @@ export async function startConsole(env: Env, overrides: ConsoleOverrides = {}): 
     port,
     async stop() {
       await close(server);
+      await web.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   describeWithChromium,
@@ -179,7 +179,7 @@ describeWithChromium('requests in Chromium: the portal and the caseworkers’ co
       await page.reload();
       await expect(page.locator(`article.request[data-request-id="${id}"]`).getAttribute('data-queue')).resolves.toBe('EDUCATION');
       // And the move is a labelled correction, the training data of the next router.
-      const db = new Database(join(hub.home, 'requests.sqlite'), { readonly: true });
+      const db = new DatabaseSync(join(hub.home, 'requests.sqlite'), { readOnly: true });
       try {
         const rows = db.prepare('SELECT text, to_queue FROM request_corrections').all() as Array<{ text: string; to_queue: string }>;
         expect(rows).toContainEqual(expect.objectContaining({ text: DEGREE_TEXT, to_queue: 'education' }));

@@ -12,7 +12,7 @@ import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { readConsentServerConfig } from '../../consent/config.js';
 import { ISSUER_KEY_SOURCE } from '../../consent/issuerKeys.js';
 import { readGatewayConfig } from '../../gateway/config.js';
-import { DEFAULT_PORTS, readConsentDatabaseUrl, readPort, readRegisterDatabaseUrl, REGISTER_PORT_VARIABLE, REGISTERS, type Register } from '../../lib/config.js';
+import { DEFAULT_PORTS, readConsentDatabaseUrl, readPort, readRegisterDatabaseUrl, readSubgraphPort, REGISTERS, type Register } from '../../lib/config.js';
 import { loadPublicKey, loadSecret, loadSigningKey } from '../../lib/keys.js';
 import { PSEUDONYM_KEY_VARIABLE } from '../../lib/personId.js';
 import { readShutdownDrainSeconds } from '../../lib/process.js';
@@ -207,7 +207,7 @@ describe.each(Object.entries(renders))('the %s render', (_name, objects) => {
       for (const register of REGISTERS) {
         const env = envOf(register);
         readRegisterDatabaseUrl(env, register as Register);
-        expect(readPort(env, REGISTER_PORT_VARIABLE[register], -1)).toBe(DEFAULT_PORTS[REGISTER_PORT_VARIABLE[register]]);
+        expect(readSubgraphPort(env, register)).toBe(readSubgraphPort({}, register));
         await loadPublicKey({ env, variable: INTERNAL_KEY_SOURCE.publicVariable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
       }
       const authEnv = envOf('authorization-server');
