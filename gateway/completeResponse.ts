@@ -46,56 +46,109 @@ export function completeResponse(
 ): Record<string, unknown> | null {
   const root = schema.getRootType(operation.operation);
   if (!data || !root) return data;
-  const errored = new Set(holes.erroredPaths.map((path) => path.join('\u0000')));
+  const errored = holes.erroredPaths.length > 0 ? new Set(holes.erroredPaths.map((path) => path.join('\u0000'))) : undefined;
   /** A null at `path` that the hub keeps where it is. */
   const isHole = (path: readonly (string | number)[], parentTypeName: string) =>
-    holes.failedPaths.some((pattern) => matches(pattern, path)) || (holes.entities.has(parentTypeName) && errored.has(path.join('\u0000')));
+    holes.failedPaths.some((pattern) => matches(pattern, path)) || (errored !== undefined && holes.entities.has(parentTypeName) && errored.has(path.join('\u0000')));
+  const fieldsOf = collectedFieldsFor(schema);
+  // One path, grown and shrunk along the walk; copied only when a hole has to be looked up.
+  const path: (string | number)[] = [];
 
-  function completeObject(selectionSets: readonly SelectionSetNode[], parentType: GraphQLCompositeType, object: Record<string, unknown>, path: readonly (string | number)[]): boolean {
-    const withheldHere = new Set<string>();
-    for (const [key, field] of collectFields(schema, selectionSets, parentType)) {
-      if (!Object.hasOwn(object, key) || withheldHere.has(key)) continue;
-      const withheld = holes.placeholders.get(key);
+  function completeObject(selectionSets: readonly SelectionSetNode[], parentType: GraphQLCompositeType, object: Record<string, unknown>): boolean {
+    let withheldHere: Set<string> | undefined;
+    for (const [key, field] of fieldsOf(selectionSets, parentType)) {
+      if (!Object.hasOwn(object, key) || withheldHere?.has(key)) continue;
+      const withheld = holes.placeholders.size > 0 ? holes.placeholders.get(key) : undefined;
       if (withheld !== undefined) {
         // The same response key may also be selected, allowed, under another type condition: this object is not one
         // of those (it met the withheld one), so that selection must not judge the null put here.
         delete object[key];
         object[withheld] = null;
-        withheldHere.add(withheld);
+        (withheldHere ??= new Set()).add(withheld);
         continue;
       }
       if (!field.type) continue;
-      const fieldPath = [...path, key];
-      const { value, invalid } = completeValue(field.type, object[key], field.selectionSets, fieldPath);
-      object[key] = value;
-      if (invalid && !(value === null && isHole(fieldPath, field.parentTypeName))) return false;
+      path.push(key);
+      const value = completeValue(field.type, object[key], field.selectionSets);
+      const hole = value === INVALID && isHole(path, field.parentTypeName);
+      path.pop();
+      if (value !== INVALID) {
+        object[key] = value;
+      } else {
+        object[key] = null;
+        if (!hole) return false;
+      }
     }
     return true;
   }
 
-  function completeValue(type: GraphQLOutputType, value: unknown, selectionSets: readonly SelectionSetNode[], path: readonly (string | number)[]): { value: unknown; invalid: boolean } {
+  /** The completed value, or {@link INVALID} when it is null in a non-null position (its parent must take the null). */
+  function completeValue(type: GraphQLOutputType, value: unknown, selectionSets: readonly SelectionSetNode[]): unknown {
     if (isNonNullType(type)) {
-      const inner = completeValue(type.ofType, value, selectionSets, path);
-      return inner.value === null || inner.value === undefined ? { value: null, invalid: true } : inner;
+      const inner = completeValue(type.ofType, value, selectionSets);
+      return inner === null || inner === undefined ? INVALID : inner;
     }
-    if (value === null || value === undefined) return { value: null, invalid: false };
+    if (value === null || value === undefined) return null;
     if (isListType(type)) {
-      if (!Array.isArray(value)) return { value, invalid: false };
+      if (!Array.isArray(value)) return value;
       for (let index = 0; index < value.length; index += 1) {
-        const item = completeValue(type.ofType, value[index], selectionSets, [...path, index]);
-        if (item.invalid) return { value: null, invalid: false };
-        value[index] = item.value;
+        path.push(index);
+        const item = completeValue(type.ofType, value[index], selectionSets);
+        path.pop();
+        if (item === INVALID) return null;
+        value[index] = item;
       }
-      return { value, invalid: false };
+      return value;
     }
     if (isCompositeType(type) && typeof value === 'object') {
-      const kept = completeObject(selectionSets, type, value as Record<string, unknown>, path);
-      return { value: kept ? value : null, invalid: false };
+      return completeObject(selectionSets, type, value as Record<string, unknown>) ? value : null;
     }
-    return { value, invalid: false };
+    return value;
   }
 
-  return completeObject([operation.selectionSet], root, data, []) ? data : null;
+  return completeObject(rootSelection(operation), root, data) ? data : null;
+}
+
+/** Marks a null in a non-null position on its way up. */
+const INVALID = Symbol('invalid');
+
+const rootSelections = new WeakMap<OperationDefinitionNode, readonly SelectionSetNode[]>();
+/** The operation's selection set as a stable one-element list (a cache key below). */
+function rootSelection(operation: OperationDefinitionNode): readonly SelectionSetNode[] {
+  let selections = rootSelections.get(operation);
+  if (!selections) {
+    selections = [operation.selectionSet];
+    rootSelections.set(operation, selections);
+  }
+  return selections;
+}
+
+const collectedBySchema = new WeakMap<GraphQLSchema, WeakMap<readonly SelectionSetNode[], Map<string, Map<string, CollectedField>>>>();
+/**
+ * {@link collectFields}, remembered per schema, selection sets and parent type: the executed operations are cached
+ * (gateway/executeOperation.ts), so the same selection-set lists come back request after request, and every item
+ * of a list shares its field's.
+ */
+function collectedFieldsFor(schema: GraphQLSchema) {
+  let bySelections = collectedBySchema.get(schema);
+  if (!bySelections) {
+    bySelections = new WeakMap();
+    collectedBySchema.set(schema, bySelections);
+  }
+  const cache = bySelections;
+  return (selectionSets: readonly SelectionSetNode[], parentType: GraphQLCompositeType): Map<string, CollectedField> => {
+    let byType = cache.get(selectionSets);
+    if (!byType) {
+      byType = new Map();
+      cache.set(selectionSets, byType);
+    }
+    let fields = byType.get(parentType.name);
+    if (!fields) {
+      fields = collectFields(schema, selectionSets, parentType);
+      byType.set(parentType.name, fields);
+    }
+    return fields;
+  };
 }
 
 interface CollectedField {
