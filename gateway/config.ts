@@ -34,7 +34,8 @@ export interface GatewayConfig {
   readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
   /**
    * `<NAME>_URL` of every variable so named, by lower-case name: where to reach a subgraph that a published supergraph
-   * names but this process's registry does not (yet). Otherwise the supergraph's own `@join__graph(url:)` is used.
+   * names but this process's registry does not (yet). Without one, dev mode uses the supergraph's own `@join__graph(url:)`;
+   * production refuses such a supergraph.
    */
   readonly subgraphUrlOverrides: Readonly<Record<string, string>>;
   /** The supergraph in service (`SUPERGRAPH_PATH`, default the committed `schema/supergraph.graphql`). */

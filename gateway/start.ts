@@ -86,8 +86,10 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
       supergraphSdl: supergraph.executionSdl,
       buildService: ({ name, url: published }) => {
         const register = name as SubgraphName;
-        // A test's override, this process's registry, then `<NAME>_URL`, then the address the published supergraph gives.
-        const url = overrides.subgraphUrls?.[name] ?? config.subgraphUrls[register] ?? config.subgraphUrlOverrides[register] ?? published;
+        // A test's override, this process's registry, then `<NAME>_URL`; the address a published supergraph gives only
+        // in dev mode: in production, credentials go nowhere an operator did not configure (else the reload is refused).
+        const url = overrides.subgraphUrls?.[name] ?? config.subgraphUrls[register] ?? config.subgraphUrlOverrides[register]
+          ?? (config.mode === 'dev' ? published : undefined);
         if (!url) throw new TypeError(`no URL configured for subgraph ${name}`);
         return new SubgraphDataSource({ register, url, timeoutMs: config.subgraphTimeoutMs, mint, transport: observeSubgraphTransport(transport, register, gatewayMetrics) });
       },

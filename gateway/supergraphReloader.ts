@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { parse } from 'graphql';
 import { HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { checkSchemaPolicy } from '../schema/policy.js';
@@ -43,6 +44,14 @@ export interface WatchSupergraphOptions<S extends ServedSupergraph> {
   catalogue?: readonly ScopeEntry[];
 }
 
+/**
+ * How logs name a supergraph: the first 10 hex digits of its hash. Ten, because the log scrubber reads any 11
+ * characters like `123456a789b` as a personal identity code, which a longer run of hex digits can be.
+ */
+export function supergraphVersion(hash: string): string {
+  return hash.slice(0, 10);
+}
+
 /** SHA-256 of a supergraph's text, in hex. */
 export function supergraphHash(sdl: string): string {
   return createHash('sha256').update(sdl, 'utf8').digest('hex');
@@ -52,7 +61,7 @@ export function supergraphHash(sdl: string): string {
  * Publishing without restarts, on the model of the trusted documents' reload (gateway/trustedDocuments.ts): the file
  * is read every `intervalMs` and, when its text changed, validated whole (it parses and plans as a supergraph, passes
  * the schema policy, and every registered operation still validates against it), built, and swapped in with one
- * assignment. A refused one is logged by file name, hash and reason, and the one in service stays. Requests hold the
+ * assignment. A refused one is logged by file name, version (its hash's first digits) and reason; the one in service stays. Requests hold the
  * object they started with, so one in flight finishes on it. Gateway processes reading the same file converge within
  * one interval. The first supergraph must load, or the gateway does not start.
  */
@@ -64,9 +73,19 @@ export function watchSupergraph<S extends ServedSupergraph>(options: WatchSuperg
   let refused: string | undefined;
 
   function accept(sdl: string, hash: string, checkOperations: boolean): S {
+    try {
+      parse(sdl);
+    } catch (error) {
+      throw new TypeError(`not a GraphQL document: ${(error as Error).message}`);
+    }
     const violations = checkSchemaPolicy([{ name: 'supergraph', typeDefs: sdl }], catalogue);
     if (violations.length > 0) throw new TypeError(`the schema policy refuses it: ${violations.map((v) => v.message).join('; ')}`);
-    const candidate = options.build(sdl, hash);
+    let candidate: S;
+    try {
+      candidate = options.build(sdl, hash);
+    } catch (error) {
+      throw new TypeError(`not a supergraph the gateway can plan on: ${(error as Error).message}`);
+    }
     if (checkOperations) {
       const broken: string[] = [];
       for (const { clientId, name: operation, body } of options.registered()) {
@@ -94,12 +113,12 @@ export function watchSupergraph<S extends ServedSupergraph>(options: WatchSuperg
     try {
       served = accept(text, hash, true);
       refused = undefined;
-      options.logger.info({ supergraph: name, hash }, 'supergraph reloaded');
+      options.logger.info({ supergraph: name, version: supergraphVersion(hash) }, 'supergraph reloaded');
       return true;
     } catch (error) {
       // Logged once per published text, not at every interval; the reason names coordinates and operations, no data.
       refused = hash;
-      options.logger.error({ supergraph: name, hash, reason: (error as Error).message.slice(0, 2000), inService: served.hash }, 'supergraph refused; the one in service stays');
+      options.logger.error({ supergraph: name, version: supergraphVersion(hash), reason: (error as Error).message.slice(0, 2000), inService: supergraphVersion(served.hash) }, 'supergraph refused; the one in service stays');
       return false;
     }
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { callSubgraph, gatewayCredentials } from '../support/credentials.js';
 import { personaWith, startTestHub, type TestHub } from '../support/hub.js';
 import { authorizeWithPar, exchangeCode, partnerClient, partnerRequest, type PartnerClient } from '../support/partnerFlow.js';
 
@@ -54,5 +55,18 @@ describe('*UpdatedAt needs a scope of its own register', () => {
     for (const register of ['population', 'tax', 'vehicles', 'education']) {
       expect(body.data.me[`${register}UpdatedAt`]).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
     }
+  });
+
+  it('the tax subgraph itself refuses taxUpdatedAt to a credential without a tax scope (defence in depth)', async () => {
+    const credential = await gatewayCredentials(hub.env);
+    const personId = await hub.personId(persona.personalIdentityCode);
+    const entities = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { taxUpdatedAt } } }';
+    const representations = { r: [{ __typename: 'Person', id: personId }] };
+    const refused = await callSubgraph(hub.subgraphs.tax!.url, `Bearer ${await credential('tax', personId, ['population:name'])}`, entities, representations);
+    expect(refused.body.data._entities[0].taxUpdatedAt).toBeNull();
+    expect(refused.body.errors.map((e: any) => e.extensions.code)).toEqual(['UNAUTHORIZED_FIELD_OR_TYPE']);
+    const allowed = await callSubgraph(hub.subgraphs.tax!.url, `Bearer ${await credential('tax', personId, ['tax:debt'])}`, entities, representations);
+    expect(allowed.body.errors).toBeUndefined();
+    expect(allowed.body.data._entities[0].taxUpdatedAt).toMatch(/^\d{4}-/);
   });
 });
