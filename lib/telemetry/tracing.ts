@@ -37,6 +37,11 @@ let started: Tracing | undefined;
  */
 export function startTracing(options: TracingOptions): Tracing {
   if (started) return started;
+  // OpenTelemetry's own switch (SDK configuration spec): no spans, no trace ids, no cost on the request path.
+  if (options.env.OTEL_SDK_DISABLED === 'true') {
+    started = { shutdown: async () => undefined };
+    return started;
+  }
   const processors: SpanProcessor[] = [];
   if (options.exporter) {
     processors.push(new SimpleSpanProcessor(options.exporter));
