@@ -63,6 +63,11 @@ export function createService(options: ServiceOptions): Server {
         if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
       }
+    }).catch((error: unknown) => {
+      // serve() answers every failure itself; this is the last net, so that no request can crash the process.
+      options.logger.error({ err: error }, 'request handling failed');
+      if (!res.headersSent) sendError(res, new HubError('INTERNAL_SERVER_ERROR', 'Internal server error'));
+      else res.destroy();
     });
   });
 
