@@ -23,11 +23,11 @@ stopOnSignals(() => [...services].reverse(), logger);
 try {
   const issuer = await startConsentServer(env);
   services.push(issuer);
-  // Every register of subgraphs/registry.json: a register that joined needs no edit here.
+  // Every register of subgraphs/registry.json (a register that joined needs no edit here) and the hub's own requests
+  // subgraph (requests/, REQUESTS_PORT 4005) start side by side.
   const modules = await loadRegisterModules(readSubgraphRegistry());
-  const subgraphs = await Promise.all(modules.map((module) => startSubgraph(module, env)));
+  const subgraphs = await Promise.all([...modules.map((module) => startSubgraph(module, env)), startRequestsService(env)]);
   services.push(...subgraphs);
-  services.push(await startRequestsService(env)); // the hub's own requests subgraph (requests/, REQUESTS_PORT 4005)
   services.push(await startGateway(env));
   services.push(await startPortal(env));
   services.push(await startConsole(env)); // the caseworkers' console (console/, CONSOLE_PORT 4400)
