@@ -200,6 +200,11 @@ describe('caseworkers', () => {
   it('a citizen\'s token never reaches a queue, even one that claims a caseworker\'s scope', async () => {
     const queue = await hub.query(tokens[alice]!, CASE_QUEUE, {});
     expect(codeOf(queue)).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    // Who a case is about is for caseworkers: the citizen's own list carries no `subject`.
+    const own = await hub.query(tokens[alice]!, '{ me { requests { id subject { firstNames } } } }');
+    expect(own.body.data.me.requests.length).toBeGreaterThan(0);
+    expect(own.body.data.me.requests.every((r: { subject: unknown }) => r.subject === null)).toBe(true);
+    expect(codeOf(own)).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
     const forged = await hub.token(alice, { scopes: ['self', 'cases:tax', 'cases:triage'] });
     const forgedQueue = await hub.query(forged, CASE_QUEUE, {});
     expect(codeOf(forgedQueue)).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
