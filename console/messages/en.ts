@@ -45,6 +45,7 @@ export const en: ConsoleMessages = {
     caseworker: 'Caseworker',
     noMessages: 'No replies yet.',
     reply: 'Reply to the citizen',
+    replyLabel: 'Your reply',
     replyHint: 'The citizen sees your reply under My requests; the case then waits for their answer.',
     send: 'Send reply',
     resolve: 'Mark resolved',

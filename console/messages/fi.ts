@@ -45,6 +45,7 @@ export const fi: ConsoleMessages = {
     caseworker: 'Käsittelijä',
     noMessages: 'Ei vielä vastauksia.',
     reply: 'Vastaa kansalaiselle',
+    replyLabel: 'Vastauksesi',
     replyHint: 'Kansalainen näkee vastauksesi kohdassa Viestini; asia odottaa sen jälkeen hänen vastaustaan.',
     send: 'Lähetä vastaus',
     resolve: 'Merkitse ratkaistuksi',

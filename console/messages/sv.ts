@@ -45,6 +45,7 @@ export const sv: ConsoleMessages = {
     caseworker: 'Handläggare',
     noMessages: 'Inga svar ännu.',
     reply: 'Svara medborgaren',
+    replyLabel: 'Ditt svar',
     replyHint: 'Medborgaren ser ditt svar under Mina ärenden; ärendet väntar sedan på hens svar.',
     send: 'Skicka svar',
     resolve: 'Markera som avgjort',

@@ -48,6 +48,7 @@ export interface ConsoleMessages {
     caseworker: string;
     noMessages: string;
     reply: string;
+    replyLabel: string;
     replyHint: string;
     send: string;
     resolve: string;

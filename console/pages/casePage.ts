@@ -71,7 +71,7 @@ ${c.messages.map((message) => `<li data-from="${escapeHtml(message.from)}"><p cl
 ${resolved ? `<p class="notice" id="resolved">${escapeHtml(t.resolved)}</p>` : `<form id="reply" method="post" action="${action('reply')}" aria-labelledby="reply-heading">
 ${csrf}
 <h2 id="reply-heading">${escapeHtml(t.reply)}</h2>
-<div class="field"><label for="reply-text">${escapeHtml(t.reply)}</label>
+<div class="field"><label for="reply-text">${escapeHtml(t.replyLabel)}</label>
 <p class="muted" id="reply-hint">${escapeHtml(t.replyHint)}</p>
 ${replyError}<textarea id="reply-text" name="text" rows="6" required aria-describedby="${describedBy}"${invalid}>\n${escapeHtml(failed?.text ?? '')}</textarea></div>
 <div class="actions"><button type="submit" class="primary">${escapeHtml(t.send)}</button></div>

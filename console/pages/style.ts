@@ -9,6 +9,7 @@ export const STYLE = `${PORTAL_STYLE}.signed-in-as{margin:0;color:#4a4a4a}
 select{font:inherit;min-height:2.75rem;padding:.25rem .5rem;border:2px solid #4a4a4a;border-radius:4px;background:#fff;color:#1a1a1a}
 select:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
 section.status-group{margin:0 0 1.5rem}
+a.case{white-space:nowrap}
 .excerpt{display:block;max-width:28rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .case-actions{display:grid;gap:1.5rem;margin-top:1.5rem}
 .case-actions form{border:1px solid #767676;border-radius:4px;padding:1rem}

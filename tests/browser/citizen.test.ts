@@ -136,7 +136,7 @@ describeWithChromium('the citizen portal in Chromium', () => {
       await testLogin(page, persona.personalIdentityCode);
       await page.locator('section[data-register=population]').waitFor();
       const tooWide: Array<[string, number]> = [];
-      for (const path of ['/', '/consents', '/disclosures']) {
+      for (const path of ['/', '/requests/new?about=Person.address', '/requests', '/consents', '/disclosures']) {
         await page.goto(`${hub.portalUrl}${path}`);
         await page.locator('main#content').waitFor();
         const width = await scrollWidth(page);

@@ -184,7 +184,7 @@ async function burstAndKill(url: string, options: { count: number; batch: number
 // ---- lifecycle --------------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  const names = ['AUTH_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'REQUESTS_PORT', 'GATEWAY_PORT', 'PORTAL_PORT', 'PARTNER_PORT', 'SECOND_GATEWAY_PORT'];
+  const names = ['AUTH_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'REQUESTS_PORT', 'GATEWAY_PORT', 'PORTAL_PORT', 'PARTNER_PORT', 'CONSOLE_PORT', 'SECOND_GATEWAY_PORT'];
   // 25000-32499: apart from the ranges the other process-spawning tests pick from at the same time.
   const chosen = await freePorts(names.length, [25_000, 32_500]);
   ports = Object.fromEntries(names.map((name, i) => [name, chosen[i]!]));

@@ -18,7 +18,7 @@ import { HEALTH_TEXT, MY_REQUESTS, SUBMIT, TAX_TEXT } from './support.js';
 // - a request acknowledged to the citizen survives `kill -9` of the hub at any moment.
 
 const home = mkdtempSync(join(tmpdir(), 'hub-requests-'));
-const NAMES = ['AUTH_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'REQUESTS_PORT', 'GATEWAY_PORT', 'PORTAL_PORT', 'PARTNER_PORT'] as const;
+const NAMES = ['AUTH_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'REQUESTS_PORT', 'GATEWAY_PORT', 'PORTAL_PORT', 'PARTNER_PORT', 'CONSOLE_PORT'] as const;
 let ports: Record<(typeof NAMES)[number], number>;
 let env: NodeJS.ProcessEnv;
 let gatewayUrl: string;
