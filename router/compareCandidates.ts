@@ -71,3 +71,19 @@ for (const candidate of candidates) {
   const perText = (performance.now() - routeStarted) / heldOut.length;
   process.stdout.write(`| ${candidate.name} | ${((right / heldOut.length) * 100).toFixed(1)} % (${right}/${heldOut.length}) | ${(trainedMs / 1000).toFixed(1)} s | ${perText.toFixed(2)} ms |\n`);
 }
+
+// Language detection: our naive Bayes over the same features (in the model) against NLP.js's language guesser.
+{
+  const { loadRouter } = await import('./loadRouter.js');
+  const router = loadRouter();
+  const { Language } = require('@nlpjs/language-min');
+  const guesser = new Language();
+  let ours = 0;
+  let theirs = 0;
+  for (const e of heldOut) {
+    if (router.route(e.text).language === e.language) ours += 1;
+    if (guesser.guessBest(e.text, ['fi', 'sv', 'en'])?.alpha2 === e.language) theirs += 1;
+  }
+  const pct = (n: number): string => `${((n / heldOut.length) * 100).toFixed(1)} % (${n}/${heldOut.length})`;
+  process.stdout.write(`language: router's naive Bayes ${pct(ours)}; @nlpjs/language-min ${pct(theirs)}\n`);
+}
