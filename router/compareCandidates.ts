@@ -22,10 +22,18 @@ const argmax = (scores: Record<string, number>): string => Object.entries(scores
 
 const candidates: Candidate[] = [
   {
-    name: 'wink-naive-bayes-text-classifier + words and char 3-5-grams (chosen)',
+    name: 'wink-naive-bayes-text-classifier + words, char 4-5-grams, domain lexicon (chosen)',
     async fit(examples) {
       const c = trainFeatureClassifier(examples.map((e) => ({ features: textFeatures(e.text, DEFAULT_FEATURES), label: e.queue })));
       return (e) => argmax(Object.fromEntries(c.logOdds(textFeatures(e.text, DEFAULT_FEATURES))));
+    },
+  },
+  {
+    name: 'wink-naive-bayes-text-classifier + words, char 4-5-grams, no lexicon',
+    async fit(examples) {
+      const f = { ...DEFAULT_FEATURES, lexicon: false };
+      const c = trainFeatureClassifier(examples.map((e) => ({ features: textFeatures(e.text, f), label: e.queue })));
+      return (e) => argmax(Object.fromEntries(c.logOdds(textFeatures(e.text, f))));
     },
   },
   {
@@ -70,4 +78,20 @@ for (const candidate of candidates) {
   for (const e of heldOut) if ((await predict(e)) === e.queue) right += 1;
   const perText = (performance.now() - routeStarted) / heldOut.length;
   process.stdout.write(`| ${candidate.name} | ${((right / heldOut.length) * 100).toFixed(1)} % (${right}/${heldOut.length}) | ${(trainedMs / 1000).toFixed(1)} s | ${perText.toFixed(2)} ms |\n`);
+}
+
+// Language detection: our naive Bayes over the same features (in the model) against NLP.js's language guesser.
+{
+  const { loadRouter } = await import('./loadRouter.js');
+  const router = loadRouter();
+  const { Language } = require('@nlpjs/language');
+  const guesser = new Language();
+  let ours = 0;
+  let theirs = 0;
+  for (const e of heldOut) {
+    if (router.route(e.text).language === e.language) ours += 1;
+    if (guesser.guessBest(e.text, ['fi', 'sv', 'en'])?.alpha2 === e.language) theirs += 1;
+  }
+  const pct = (n: number): string => `${((n / heldOut.length) * 100).toFixed(1)} % (${n}/${heldOut.length})`;
+  process.stdout.write(`language: router's naive Bayes ${pct(ours)}; @nlpjs/language ${pct(theirs)}\n`);
 }
