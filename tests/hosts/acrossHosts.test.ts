@@ -124,7 +124,7 @@ interface Outcome {
     };
     const emptyHome = (name: string) => {
       const home = mkdtempSync(join(tmpdir(), `hub-hosts-${name}-`));
-      teardown.add(`hub home of ${name}`, () => rmSync(home, { recursive: true, force: true }));
+      teardown.add({ name: `hub home of ${name}`, kind: 'remove', path: home });
       return home;
     };
     const hostEnv = (host: string): NodeJS.ProcessEnv => ({ ...env, HUB_HOST: hosts[host]!.address, HUB_HOME: emptyHome(host) });
