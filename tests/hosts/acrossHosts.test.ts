@@ -176,7 +176,7 @@ interface Outcome {
       return down.length === 0;
     });
     console.log(`across hosts: ${Object.keys(hosts).length} hosts on ${net.prefix}.0/24 ready in ${Math.round((Date.now() - started) / 1000)} s`);
-  }, 240_000);
+  }, 180_000);
 
   afterAll(() => {
     const failures = teardown.run();
@@ -188,7 +188,7 @@ interface Outcome {
   it('loses no request while a gateway host is cut off and a portal host stops, and a revocation holds on every host', async () => {
     const { hosts } = net;
     const outcomes: Outcome[] = [];
-    const deadline = Date.now() + 150_000; // every loop below is bounded by this too
+    const deadline = Date.now() + 120_000; // every loop below is bounded by this too
     let running = true;
 
     // The partner: demo-bank's DPoP-bound token (npm run token stores the consent as if the citizen had approved it).
@@ -386,7 +386,7 @@ interface Outcome {
     const afterRevocation = partnerOutcomes.filter((o) => o.sentAt > revokedAt);
     expect(afterRevocation.length).toBeGreaterThan(0);
     expect(afterRevocation.every((o) => o.status === 401)).toBe(true);
-  }, 200_000);
+  }, 150_000);
 });
 
 /** A citizen's browser: cookies per origin, the portal through the balancer, the issuer's pages through TestBrowser. */
