@@ -8,6 +8,8 @@ export default {
   ...base,
   testMatch: ['<rootDir>/tests/hosts/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.hub/'],
+  globalSetup: '<rootDir>/tests/hosts/globalSetup.ts',
+  globalTeardown: '<rootDir>/tests/hosts/globalTeardown.ts',
   testTimeout: 300000,
   maxWorkers: 1,
 };

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ export interface Balancer {
  */
 export function startBalancer(teardown: Teardown, haproxy: string, services: readonly BalancedService[]): Balancer {
   const dir = mkdtempSync(join(tmpdir(), 'hub-hosts-lb-'));
-  teardown.add(`balancer folder ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  teardown.add({ name: `balancer folder ${dir}`, kind: 'remove', path: dir });
   const socket = join(dir, 'admin.sock');
   const lines = [
     'global',
@@ -75,7 +75,7 @@ export function startBalancer(teardown: Teardown, haproxy: string, services: rea
  */
 export function startSidecar(teardown: Teardown, haproxy: string, namespace: string, name: string, forwards: Readonly<Record<number, string>>): HostProcess {
   const dir = mkdtempSync(join(tmpdir(), 'hub-hosts-sidecar-'));
-  teardown.add(`sidecar folder ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  teardown.add({ name: `sidecar folder ${dir}`, kind: 'remove', path: dir });
   const lines = ['global', '  maxconn 2000', 'defaults', '  mode tcp', '  timeout connect 2s', '  timeout client 60s', '  timeout server 60s'];
   for (const [port, target] of Object.entries(forwards)) {
     lines.push(`listen forward_${port}`, `  bind 127.0.0.1:${port}`, `  server target ${target}`);

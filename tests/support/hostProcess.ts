@@ -41,14 +41,10 @@ export function spawnInHost(teardown: Teardown, namespace: string | null, name: 
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  teardown.add(`process ${name}`, () => {
-    if (proc.exitCode !== undefined) return;
-    try {
-      process.kill(-proc.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  });
+  const step = { name: `process ${name}`, kind: 'kill-group', pid: proc.pid } as const;
+  teardown.add(step);
+  // Once it has exited, its pid (and group id) may be given to another process: nothing to kill any more.
+  void proc.exited.then(() => teardown.drop(step));
   return proc;
 }
 

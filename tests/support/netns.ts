@@ -63,16 +63,9 @@ export function createHostNetwork(hosts: Readonly<Record<string, number>>, teard
   const switchNs = `hub-${id}-sw`;
   const uplink = `hub${id}`; // this machine's end, at most 15 characters
   const namespaces = [switchNs, ...Object.keys(hosts).map((name) => `hub-${id}-${name}`)];
-  teardown.add(`network hub-${id}`, () => {
-    // Deleting a namespace destroys its interfaces and with them their veth peers; the uplink goes with the switch.
-    const failures: string[] = [];
-    for (const namespace of namespaces) {
-      const result = spawnSync('ip', ['netns', 'del', namespace], { encoding: 'utf8' });
-      if (result.status !== 0 && !/No such file/.test(result.stderr)) failures.push(`${namespace}: ${result.stderr.trim()}`);
-    }
-    spawnSync('ip', ['link', 'del', uplink], { stdio: 'ignore' });
-    if (failures.length > 0) throw new Error(failures.join('; '));
-  });
+  // Deleting a namespace destroys its interfaces and with them their veth peers; the uplink goes with the switch.
+  teardown.add({ name: `uplink ${uplink}`, kind: 'command', argv: ['ip', 'link', 'del', uplink], optional: true });
+  for (const namespace of namespaces) teardown.add({ name: `namespace ${namespace}`, kind: 'namespace', namespace });
 
   ip('netns', 'add', switchNs);
   ip('-n', switchNs, 'link', 'set', 'lo', 'up');

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -34,7 +34,7 @@ export async function startPrivatePostgres(teardown: Teardown, options: { namesp
   const port = options.port ?? 5432;
   const dir = mkdtempSync(join(tmpdir(), 'hub-hosts-pg-'));
   const data = join(dir, 'data');
-  teardown.add(`postgres folder ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  teardown.add({ name: `postgres folder ${dir}`, kind: 'remove', path: dir });
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
   chownSync(dir, uid, gid);
@@ -49,17 +49,8 @@ export async function startPrivatePostgres(teardown: Teardown, options: { namesp
     // A throwaway server: durability of a crash of this machine is not what is tested.
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300',
   ], process.env);
-  teardown.add('postgres server', () => {
-    if (proc.exitCode !== undefined) return;
-    const stop = asPostgres([join(POSTGRES_BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', '-t', '10', 'stop']);
-    if (stop.status !== 0) {
-      try {
-        process.kill(-proc.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
+  // Before the SIGKILL of its process group (steps run newest first): an immediate stop, as a crash would.
+  teardown.add({ name: 'postgres server', kind: 'command', argv: ['runuser', '-u', 'postgres', '--', join(POSTGRES_BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', '-t', '10', 'stop'], optional: true });
   const url = (database: string) => `postgres://postgres@${options.address}:${port}/${database}`;
   const started = Date.now();
   for (;;) {
