@@ -110,7 +110,7 @@ async function ask(target: QueryTarget | Error, query: string): Promise<GraphQLA
 
 const audit = await startAuditServer();
 const limitRefusals: string[] = [];
-const results: Array<{ suite: string; tests: number; hub: number; bare: number; hubOnlyFailures: string[] }> = [];
+const results: Array<{ suite: string; tests: number; hub: number; bare: number; agree: number; hubOnlyFailures: string[] }> = [];
 try {
   const ids = (await getJson<string[]>(`${audit.origin}/ids`)).filter((id) => onlySuites.size === 0 || onlySuites.has(id));
   const limits = { ...DEFAULT_QUERY_LIMITS };
@@ -132,13 +132,15 @@ try {
     const bareAnswers: GraphQLAnswer[] = [];
     for (const test of tests) bareAnswers.push(await ask(bare, test.query));
     if (!(bare instanceof Error)) await bare.stop();
-    const result = { suite: id, tests: tests.length, hub: 0, bare: 0, hubOnlyFailures: [] as string[] };
+    const result = { suite: id, tests: tests.length, hub: 0, bare: 0, agree: 0, hubOnlyFailures: [] as string[] };
     for (const [index, test] of hubTests.entries()) {
       const [hubAnswer, bareAnswer] = [hubAnswers[index]!, bareAnswers[index]!];
       const hubPassed = passes(hubAnswer, test.expected);
       const barePassed = passes(bareAnswer, tests[index]!.expected);
       if (hubPassed) result.hub += 1;
       if (barePassed) result.bare += 1;
+      // The same answer as bare @apollo/gateway's, right or wrong: data equal, errors present on both or neither.
+      if (passes(hubAnswer, { data: bareAnswer.data, errors: Boolean(bareAnswer.errors?.length) })) result.agree += 1;
       const refusal = (hubAnswer.errors ?? []).find((error) => LIMIT_CODES.has(String(error.extensions?.code)));
       if (refusal) limitRefusals.push(`${id}_${index}: ${refusal.message}`);
       if (barePassed && !hubPassed) result.hubOnlyFailures.push(`${id}_${index}${refusal ? ` (refused by an abuse limit: ${refusal.message})` : ''}`);
@@ -148,7 +150,7 @@ try {
     }
     results.push(result);
     const note = hub instanceof Error ? `  (hub did not start: ${hub.message.split('\n')[0]})` : '';
-    process.stdout.write(`${id.padEnd(38)} hub ${String(result.hub).padStart(2)}/${result.tests}   bare @apollo/gateway ${String(result.bare).padStart(2)}/${result.tests}${note}\n`);
+    process.stdout.write(`${id.padEnd(38)} hub ${String(result.hub).padStart(2)}/${result.tests}   bare @apollo/gateway ${String(result.bare).padStart(2)}/${result.tests}   same answer ${String(result.agree).padStart(2)}/${result.tests}${note}\n`);
   }
 } finally {
   audit.child.kill('SIGTERM');
@@ -160,7 +162,8 @@ const barePassed = results.reduce((sum, r) => sum + r.bare, 0);
 const suitesHub = results.filter((r) => r.hub === r.tests).length;
 const suitesBare = results.filter((r) => r.bare === r.tests).length;
 const hubOnly = results.flatMap((r) => r.hubOnlyFailures);
-process.stdout.write(`\nTotal: hub ${hubPassed}/${total} tests (${suitesHub}/${results.length} suites whole); bare @apollo/gateway ${barePassed}/${total} tests (${suitesBare}/${results.length} suites whole)\n`);
+const agreed = results.reduce((sum, r) => sum + r.agree, 0);
+process.stdout.write(`\nTotal: hub ${hubPassed}/${total} tests (${suitesHub}/${results.length} suites whole); bare @apollo/gateway ${barePassed}/${total} tests (${suitesBare}/${results.length} suites whole); the same answer from both: ${agreed}/${total}\n`);
 if (limitRefusals.length > 0) process.stdout.write(`Refused by the hub's abuse limits in this run: ${limitRefusals.join('; ')}\n`);
 process.stdout.write(hubOnly.length === 0 ? 'The hub passes every test bare @apollo/gateway passes.\n' : `Failed by the hub, passed by bare @apollo/gateway: ${hubOnly.join(', ')}\n`);
 process.exit(hubOnly.length === 0 ? 0 : 1);
