@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parse } from 'graphql';
 import { HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { checkSchemaPolicy } from '../schema/policy.js';
-import { scopeCatalogue, type ScopeEntry } from '../schema/scopes.js';
+import { readScopeCatalogueFile, scopeCatalogue, type ScopeEntry } from '../schema/scopes.js';
 
 /** What the gateway serves from one supergraph: built whole, then swapped in whole. */
 export interface ServedSupergraph {
@@ -41,7 +41,18 @@ export interface WatchSupergraphOptions<S extends ServedSupergraph> {
   /** The registered operations in service, read at each reload. */
   registered: () => Iterable<RegisteredOperation>;
   logger: Logger;
-  catalogue?: readonly ScopeEntry[];
+  /** The scope catalogue the policy checks against, read at each validation; default {@link catalogueBeside}. */
+  catalogue?: () => readonly ScopeEntry[];
+}
+
+/**
+ * The scope catalogue published with a supergraph: `scopes.json` in the same folder (for the committed supergraph,
+ * `schema/scopes.json`), else the catalogue built in. A register that joins brings a new scope with its supergraph, so
+ * the catalogue is read again at each reload.
+ */
+export function catalogueBeside(supergraphPath: string): readonly ScopeEntry[] {
+  const file = join(dirname(supergraphPath), 'scopes.json');
+  return existsSync(file) ? readScopeCatalogueFile(file) : scopeCatalogue();
 }
 
 /**
@@ -66,7 +77,7 @@ export function supergraphHash(sdl: string): string {
  * one interval. The first supergraph must load, or the gateway does not start.
  */
 export function watchSupergraph<S extends ServedSupergraph>(options: WatchSupergraphOptions<S>): SupergraphSource<S> {
-  const catalogue = options.catalogue ?? scopeCatalogue();
+  const catalogue = options.catalogue ?? (() => catalogueBeside(options.path));
   const name = basename(options.path);
   const initialText = readFileSync(options.path, 'utf8');
   let served = accept(initialText, supergraphHash(initialText), false);
@@ -78,7 +89,13 @@ export function watchSupergraph<S extends ServedSupergraph>(options: WatchSuperg
     } catch (error) {
       throw new TypeError(`not a GraphQL document: ${(error as Error).message}`);
     }
-    const violations = checkSchemaPolicy([{ name: 'supergraph', typeDefs: sdl }], catalogue);
+    let scopes: readonly ScopeEntry[];
+    try {
+      scopes = catalogue();
+    } catch (error) {
+      throw new TypeError(`its scope catalogue is unreadable: ${(error as Error).message}`);
+    }
+    const violations = checkSchemaPolicy([{ name: 'supergraph', typeDefs: sdl }], scopes);
     if (violations.length > 0) throw new TypeError(`the schema policy refuses it: ${violations.map((v) => v.message).join('; ')}`);
     let candidate: S;
     try {
@@ -100,6 +117,15 @@ export function watchSupergraph<S extends ServedSupergraph>(options: WatchSuperg
     return candidate;
   }
 
+  function catalogueStamp(): string {
+    if (options.catalogue) return '';
+    try {
+      return supergraphHash(readFileSync(join(dirname(options.path), 'scopes.json'), 'utf8'));
+    } catch {
+      return '';
+    }
+  }
+
   function poll(): boolean {
     let text: string;
     try {
@@ -109,7 +135,9 @@ export function watchSupergraph<S extends ServedSupergraph>(options: WatchSuperg
       return false;
     }
     const hash = supergraphHash(text);
-    if (hash === served.hash || hash === refused) return false;
+    // A refused supergraph is tried again once its scope catalogue changes (a new scope published after it).
+    const attempt = `${hash}:${catalogueStamp()}`;
+    if (hash === served.hash || attempt === refused) return false;
     try {
       served = accept(text, hash, true);
       refused = undefined;
@@ -117,7 +145,7 @@ export function watchSupergraph<S extends ServedSupergraph>(options: WatchSuperg
       return true;
     } catch (error) {
       // Logged once per published text, not at every interval; the reason names coordinates and operations, no data.
-      refused = hash;
+      refused = attempt;
       options.logger.error({ supergraph: name, version: supergraphVersion(hash), reason: (error as Error).message.slice(0, 2000), inService: supergraphVersion(served.hash) }, 'supergraph refused; the one in service stays');
       return false;
     }

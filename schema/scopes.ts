@@ -32,7 +32,15 @@ export function readScopeCatalogue(root: string): readonly ScopeEntry[] {
   return validateCatalogue(JSON.parse(readFileSync(join(root, 'schema', 'scopes.json'), 'utf8')), registersOf(root));
 }
 
-function validateCatalogue(raw: unknown, registers: ReadonlySet<string>): readonly ScopeEntry[] {
+/**
+ * A scope catalogue file published beside a supergraph (the gateway's `SUPERGRAPH_PATH` folder), validated; its
+ * registers are those of that supergraph, which this tree's registry may not know yet, so they are not checked.
+ */
+export function readScopeCatalogueFile(file: string): readonly ScopeEntry[] {
+  return validateCatalogue(JSON.parse(readFileSync(file, 'utf8')), undefined);
+}
+
+function validateCatalogue(raw: unknown, registers: ReadonlySet<string> | undefined): readonly ScopeEntry[] {
   if (!Array.isArray(raw)) throw new TypeError('schema/scopes.json: expected an array');
   const catalogue = Object.freeze(raw.map((entry, index) => Object.freeze(validate(entry, index, registers))));
   if (new Set(catalogue.map((entry) => entry.scope)).size !== catalogue.length) throw new TypeError('schema/scopes.json: a scope is listed twice');
@@ -49,13 +57,13 @@ export function isKnownScope(scope: string): boolean {
   return KNOWN.has(scope);
 }
 
-function validate(raw: unknown, index: number, registers: ReadonlySet<string>): ScopeEntry {
+function validate(raw: unknown, index: number, registers: ReadonlySet<string> | undefined): ScopeEntry {
   const entry = raw as Partial<ScopeEntry> | null;
   const where = `schema/scopes.json[${index}]`;
   if (typeof entry?.scope !== 'string' || !/^[a-z]+(:[a-z]+)?$/.test(entry.scope)) {
     throw new TypeError(`${where}: scope must be a lower-case name like "tax:income"`);
   }
-  if (typeof entry.register !== 'string' || !registers.has(entry.register)) {
+  if (typeof entry.register !== 'string' || !/^[a-z]+$/.test(entry.register) || (registers && !registers.has(entry.register))) {
     throw new TypeError(`${where} (${entry.scope}): unknown register ${String(entry.register)}`);
   }
   // Health is refused here as well as by the schema policy: no consent screen may ever offer it.
