@@ -309,7 +309,7 @@ describe('API9 improper inventory management: nothing is served that nobody need
   );
 
   it('serves /metrics only to the operators\' networks: through a proxy (the public ingress) it does not exist', async () => {
-    for (const forwarded of [{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7' }]) {
+    for (const forwarded of [{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7' }] as Record<string, string>[]) {
       const response = await readResponse(await fetch(new URL('/metrics', hub.gatewayUrl), { headers: { authorization: `Bearer ${citizenToken}`, ...forwarded } }));
       expectGraphQLRefusal(response, 404, 'NOT_FOUND');
     }
