@@ -1,16 +1,11 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { maskIdentityCodes } from '../lib/hetu.js';
 import type { SubgraphContext } from '../lib/subgraph/service.js';
 import type { RequestRouter } from '../router/index.js';
 import { isCaseQueue, queueOfScope, type CaseQueue } from '../schema/caseScopes.js';
+import { acceptText } from './acceptText.js';
+import type { RequestsLoaders } from './loaders.js';
 import type { MessageRecord, RequestAccess, RequestRecord, RequestStore, StoredStatus } from './requestStore.js';
-
-/** Request-scoped loaders of the requests subgraph. */
-export interface RequestsLoaders {
-  readonly messages: DataLoader<string, MessageRecord[]>;
-}
 
 type Context = SubgraphContext<RequestsLoaders>;
 type PersonRef = { id: string };
@@ -27,26 +22,10 @@ export interface RequestsResolverOptions {
   subjects: SubjectLookup;
 }
 
-/** Longest text, in characters (Unicode code points), of a request, an answer or a reply. */
-export const MAX_TEXT_CHARACTERS = 4000;
-
 const STORED_STATUSES: ReadonlySet<string> = new Set(['RECEIVED', 'IN_PROGRESS', 'WAITING_FOR_CITIZEN', 'RESOLVED']);
 
 function failure(code: 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'RATE_LIMITED', message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
-}
-
-/**
- * A request's text as it may be stored: NUL removed (PostgreSQL text cannot hold it), surrounding whitespace
- * trimmed, 1 to 4000 characters, identity codes hidden. The error names the limit, never the text.
- */
-export function acceptText(raw: string, what = 'text'): string {
-  const text = raw.replace(/\u0000/g, '').trim();
-  const length = [...text].length;
-  if (length < 1 || length > MAX_TEXT_CHARACTERS) {
-    throw failure('BAD_USER_INPUT', `"${what}" must be 1 to ${MAX_TEXT_CHARACTERS} characters long (got ${length})`);
-  }
-  return maskIdentityCodes(text);
 }
 
 /** Only the citizen's own token: a caseworker or a partner is refused even should a scope arrive by mistake. */
@@ -162,15 +141,5 @@ export function requestsResolvers(options: RequestsResolverOptions): GraphQLReso
     RequestMessage: {
       at: (message: MessageRecord) => message.at.toISOString(),
     },
-  };
-}
-
-/** The request-scoped loaders over `store`. */
-export function createRequestsLoaders(store: RequestStore): RequestsLoaders {
-  return {
-    messages: new DataLoader(async (ids: readonly string[]) => {
-      const grouped = await store.messagesOf(ids);
-      return ids.map((id) => grouped.get(id) ?? []);
-    }),
   };
 }

@@ -12,7 +12,8 @@ import { registerPersonItems } from './aboutItems.js';
 import { readRequestsConfig } from './config.js';
 import { migrateRequests } from './migrations.js';
 import { createRequestStore } from './requestStore.js';
-import { createRequestsLoaders, requestsResolvers, type SubjectLookup } from './resolvers.js';
+import { createRequestsLoaders } from './loaders.js';
+import { requestsResolvers, type SubjectLookup } from './resolvers.js';
 import { createSubjectLookup } from './subjectNames.js';
 
 /** Collaborators a test may swap. */

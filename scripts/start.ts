@@ -23,9 +23,12 @@ stopOnSignals(() => [...services].reverse(), logger);
 try {
   const issuer = await startConsentServer(env);
   services.push(issuer);
-  const subgraphs = await Promise.all([populationModule, taxModule, vehiclesModule, educationModule].map((module) => startSubgraph(module as never, env)));
+  // The registers and the hub's own requests subgraph (requests/, REQUESTS_PORT 4005) start side by side.
+  const subgraphs = await Promise.all([
+    ...[populationModule, taxModule, vehiclesModule, educationModule].map((module) => startSubgraph(module as never, env)),
+    startRequestsService(env),
+  ]);
   services.push(...subgraphs);
-  services.push(await startRequestsService(env)); // the hub's own requests subgraph (requests/, REQUESTS_PORT 4005)
   services.push(await startGateway(env));
   services.push(await startPortal(env));
   services.push(await startConsole(env)); // the caseworkers' console (console/, CONSOLE_PORT 4400)

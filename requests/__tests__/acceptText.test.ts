@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { GraphQLError } from 'graphql';
 import { maskIdentityCodes, MASKED_IDENTITY_CODE } from '../../lib/hetu.js';
-import { acceptText, MAX_TEXT_CHARACTERS } from '../resolvers.js';
+import { acceptText, MAX_TEXT_CHARACTERS } from '../acceptText.js';
 
 describe('maskIdentityCodes', () => {
   it('hides every identity-code-shaped run, valid or not, in any century sign, and nothing else', () => {
