@@ -6,7 +6,7 @@
 #   docker build -t personal-data-hub .
 #   docker run --rm -p 127.0.0.1:4100:4100 personal-data-hub node --import tsx consent/main.ts
 #
-# Entry points: subgraphs/{population,tax,vehicles,education}/main.ts, requests/main.ts, gateway/main.ts, consent/main.ts.
+# Entry points: subgraphs/{population,tax,vehicles,education}/main.ts, requests/main.ts, gateway/main.ts, consent/main.ts, portal/main.ts, console/main.ts.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 

@@ -86,7 +86,12 @@ export function createConsoleHandlers(options: ConsoleHandlerOptions) {
       return redirect(ctx, `/login?return=${encodeURIComponent(safeReturnPath(returnTo))}`);
     }
     const caseworker = caseworkerOf(session);
-    if (caseworker === undefined) return error(ctx, 403, 'notCaseworker');
+    if (caseworker === undefined) {
+      // Signed in, but not as a caseworker of one queue: the session is of no use here, so it goes.
+      sessions.destroy(session.id);
+      setSession(ctx, undefined);
+      return error(ctx, 403, 'notCaseworker');
+    }
     try {
       await page(signedIn.accessToken, session, caseworker);
     } catch (failure) {
