@@ -35,8 +35,6 @@ const FRESH_SIGN_IN_MS = 30_000;
 /** The console's routes: the queue, a case and its actions, sign-in and sign-out. */
 export function createConsoleHandlers(options: ConsoleHandlerOptions) {
   const { sessions, signIn, cases } = options;
-  // One-time notices after an action, per session (gone with the session).
-  const notices = new WeakMap<Session, ConsoleNotice>();
 
   function html(ctx: PortalContext, status: number, body: string): void {
     send(ctx, status, { 'content-type': 'text/html; charset=utf-8', ...options.pageHeaders }, body);
@@ -119,9 +117,11 @@ export function createConsoleHandlers(options: ConsoleHandlerOptions) {
     return form;
   }
 
+  /** The one-time notice after an action (kept in the session, which any replica may serve next). */
   function takeNotice(session: Session): ConsoleNotice | undefined {
-    const notice = notices.get(session);
-    notices.delete(session);
+    const notice = session.notice;
+    if (notice?.kind !== 'replied' && notice?.kind !== 'resolved' && notice?.kind !== 'moved') return undefined;
+    session.notice = undefined;
     return notice;
   }
 
@@ -157,7 +157,7 @@ export function createConsoleHandlers(options: ConsoleHandlerOptions) {
           const detail = await cases.get(token, id);
           return html(ctx, 400, renderCasePage({ lang: ctx.lang, path: `/cases/${id}`, csrfToken: session.csrfToken, caseworker, case: detail, now: options.now(), replyError }));
         }
-        notices.set(session, { kind: 'replied' });
+        session.notice = { kind: 'replied' };
         redirect(ctx, `/cases/${encodeURIComponent(id)}`);
       }, `/cases/${id}`);
     },
@@ -167,7 +167,7 @@ export function createConsoleHandlers(options: ConsoleHandlerOptions) {
       if (!CASE_ID.test(id)) return error(ctx, 404, 'notFound');
       await withCaseworker(ctx, async (token, session) => {
         await cases.resolve(token, id);
-        notices.set(session, { kind: 'resolved' });
+        session.notice = { kind: 'resolved' };
         redirect(ctx, `/cases/${encodeURIComponent(id)}`);
       }, `/cases/${id}`);
     },
@@ -181,7 +181,7 @@ export function createConsoleHandlers(options: ConsoleHandlerOptions) {
       await withCaseworker(ctx, async (token, session) => {
         await cases.move(token, id, queue as CaseQueue);
         // The case has left this queue: back to the queue, saying where it went.
-        notices.set(session, { kind: 'moved', id, queue: queue! });
+        session.notice = { kind: 'moved', id, queue: queue! };
         redirect(ctx, '/');
       }, `/cases/${id}`);
     },
@@ -241,8 +241,8 @@ export function createConsoleHandlers(options: ConsoleHandlerOptions) {
     },
 
     internalError(ctx: PortalContext): void {
-      if (!ctx.res.headersSent) error(ctx, 500, 'internal');
-      else ctx.res.end();
+      ctx.response = undefined;
+      error(ctx, 500, 'internal');
     },
   };
 }

@@ -27,7 +27,11 @@ export interface PendingSignIn {
 export type Notice =
   | { readonly kind: 'revoked'; readonly partner: string }
   | { readonly kind: 'answered' }
-  | { readonly kind: 'disputed' };
+  | { readonly kind: 'disputed' }
+  // The caseworkers' console's, after an action on a case.
+  | { readonly kind: 'replied' }
+  | { readonly kind: 'resolved' }
+  | { readonly kind: 'moved'; readonly id: string; readonly queue: string };
 
 /**
  * One browser's session. The browser holds only its random id; the rest lives sealed in the shared database

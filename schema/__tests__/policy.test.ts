@@ -41,10 +41,11 @@ describe('checkSchemaPolicy', () => {
       .replace(/  caseQueue\(status: RequestStatus\): \[ServiceRequest!\]! @requiresScopes\(scopes: \[[^)]*\)/, '  caseQueue(status: RequestStatus): [ServiceRequest!]! @requiresScopes(scopes: [["cases:tax", "tax:income"]])');
     expect(leaky).not.toBe(requests.typeDefs);
     const violations = checkSchemaPolicy([{ name: 'requests', typeDefs: leaky }], scopeCatalogue());
-    expect(codes(violations)).toEqual(['PARTNER_REACHABLE Person.requests', 'PARTNER_REACHABLE Query.caseQueue', 'PARTNER_REACHABLE ServiceRequest.text']);
-    expect(violations[0]?.message).toContain('a partner can be granted "population:name"');
-    // The same schema under a register's name is not hub-only: partner scopes are that register's business.
-    expect(codes(checkSchemaPolicy([{ name: 'crafted', typeDefs: leaky }], scopeCatalogue()))).toEqual([]);
+    expect(codes(violations)).toEqual(['AUTHENTICATED_ONLY ServiceRequest.text', 'PARTNER_REACHABLE Person.requests', 'PARTNER_REACHABLE Query.caseQueue', 'PARTNER_REACHABLE ServiceRequest.text']);
+    expect(violations[1]?.message).toContain('a partner can be granted "population:name"');
+    // The same schema under a register's name is not hub-only: partner scopes are that register's business (a bare
+    // @authenticated is refused everywhere).
+    expect(codes(checkSchemaPolicy([{ name: 'crafted', typeDefs: leaky }], scopeCatalogue()))).toEqual(['AUTHENTICATED_ONLY ServiceRequest.text']);
   });
 
   it('composition fails on a requests subgraph that gives a partner scope to a request field', async () => {

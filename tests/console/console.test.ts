@@ -115,7 +115,8 @@ describe('the caseworkers’ console', () => {
   });
 
   it('moves a case to another queue as a labelled correction; the triage caseworker routes by hand', async () => {
-    const id = await submit(personas[2]!.personalIdentityCode, 'Tax office: my master’s degree from 2019 is missing from the register of degrees.');
+    // The router sends this to tax; the tax caseworker moves it on (the move's mechanics are what is tested here).
+    const id = await submit(personas[2]!.personalIdentityCode, 'My tax decision for 2023 shows the wrong earned income, and my tax card has the wrong withholding rate.');
     const tax = caseworker();
     const queue = await tax.signIn('cw-tax-1');
     expect(caseRow(queue, id)).toBe(true);
