@@ -1,5 +1,7 @@
 import type { Env } from '../lib/config.js';
 import { close, createService, listen } from '../lib/http/service.js';
+import { readMetricsAccess } from '../lib/telemetry/metricsAccess.js';
+import { createServiceMetrics } from '../lib/telemetry/serviceMetrics.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import type { RunningService } from '../lib/subgraph/start.js';
 import { securityHeaders } from '../portal/respond.js';
@@ -70,7 +72,7 @@ export async function startConsole(env: Env, overrides: ConsoleOverrides = {}): 
     return issuer && gateway && (await web.database.ping());
   }
 
-  const server = createService({ logger, ready, routes: {}, fallback, nameRoute: routeName });
+  const server = createService({ logger, ready, routes: {}, fallback, nameRoute: routeName, metrics: createServiceMetrics('console'), metricsAccess: readMetricsAccess(env) });
   const port = await listen(server, config.host, config.port);
   if (!publicUrl) publicUrl = `http://127.0.0.1:${port}`;
   signIn.configuration().catch(() => undefined);

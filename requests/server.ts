@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { subgraphAudience, type Env } from '../lib/config.js';
 import { close, createService, listen } from '../lib/http/service.js';
+import { readMetricsAccess } from '../lib/telemetry/metricsAccess.js';
+import { createServiceMetrics } from '../lib/telemetry/serviceMetrics.js';
 import { loadPublicKey, loadSigningKey } from '../lib/keys.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { openDatabase } from '../lib/storage/database.js';
@@ -54,7 +56,14 @@ export async function startRequestsService(env: Env, overrides: RequestsServiceO
       logger,
       introspection: config.mode === 'dev',
     });
-    const server = createService({ logger, ready: () => database.ping(), routes: { '/graphql': subgraph.handler }, trustRequestId: true });
+    const server = createService({
+      logger,
+      ready: () => database.ping(),
+      routes: { '/graphql': subgraph.handler },
+      trustRequestId: true,
+      metrics: createServiceMetrics('requests-subgraph'),
+      metricsAccess: readMetricsAccess(env),
+    });
     const port = await listen(server, config.host, config.port);
     logger.info({ port }, 'requests subgraph listening');
     return {
