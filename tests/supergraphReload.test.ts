@@ -90,6 +90,7 @@ beforeAll(async () => {
   const base = {
     ...process.env, HUB_MODE: 'dev', HUB_HOME: hub.env.HUB_HOME!, ISSUER_URL: hub.env.ISSUER_URL!, GATEWAY_AUDIENCE: hub.env.GATEWAY_AUDIENCE!,
     POPULATION_URL: hub.env.POPULATION_URL!, VEHICLES_URL: hub.env.VEHICLES_URL!, EDUCATION_URL: hub.env.EDUCATION_URL!, CONSENT_URL: hub.env.CONSENT_URL!,
+    REQUESTS_URL: hub.env.REQUESTS_URL!,
     SUPERGRAPH_PATH: published, SUPERGRAPH_RELOAD_SECONDS: String(RELOAD_SECONDS), SUBGRAPH_TIMEOUT_MS: '20000', LOG_LEVEL: 'info',
   };
   // Gateway A reaches the new tax register through a proxy that can hold a request (the in-flight test).
