@@ -85,7 +85,8 @@ let proxyPort: number;
     await load;
 
     const failed = results.filter((result) => result.status !== 200 || result.errors);
-    expect({ failed: failed.slice(0, 5), output: failed.length ? stopped!.output : '' }).toEqual({ failed: [], output: '' });
+    const report = failed.slice(0, 5).map((result) => ({ ...result, msAfterSignal: result.at - signalledAt }));
+    expect({ failed: report, output: failed.length ? `${stopped!.output}\n${proxy!.output}` : '' }).toEqual({ failed: [], output: '' });
     expect(stopped!.exitCode).toBe(0);
     // It drained before it closed: it stayed up for at least the drain, then stopped promptly.
     expect(exitedAt - signalledAt).toBeGreaterThanOrEqual(DRAIN_SECONDS * 1000);

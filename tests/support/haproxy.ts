@@ -45,6 +45,8 @@ export function startHaproxy(options: HaproxyOptions): RunningHaproxy {
     '  timeout connect 2s',
     '  timeout client 30s',
     '  timeout server 30s',
+    // A check that is slow (a busy machine) is not a failed one: only an answer other than 200 takes a server out.
+    '  timeout check 5s',
     '  retries 0',
     'frontend hub',
     `  bind 127.0.0.1:${options.port}`,
