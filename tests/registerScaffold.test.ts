@@ -44,9 +44,9 @@ describe('npm run new-register -- benefits', () => {
     for (const file of ['schema.graphql', 'tables.ts', 'migrations.ts', 'register.ts', 'loaders.ts', 'resolvers.ts', 'seed.ts', 'module.ts', 'main.ts', 'README.md', '__tests__/register.test.ts', '__tests__/checkSubgraph.test.ts']) {
       expect(existsSync(join(tree.root, 'subgraphs/benefits', file))).toBe(true);
     }
-    expect(scaffoldOutput).toContain('new register benefits: port 4005 (BENEFITS_PORT), scope benefits:records');
+    expect(scaffoldOutput).toContain('new register benefits: port 4006 (BENEFITS_PORT), scope benefits:records');
     expect(readSubgraphRegistry(tree.root).at(-1)).toEqual({
-      name: 'benefits', port: 4005, portVariable: 'BENEFITS_PORT', urlVariable: 'BENEFITS_URL',
+      name: 'benefits', port: 4006, portVariable: 'BENEFITS_PORT', urlVariable: 'BENEFITS_URL',
       schema: 'subgraphs/benefits/schema.graphql', module: 'subgraphs/benefits/module.js',
     });
     const scopes = JSON.parse(readFileSync(join(tree.root, 'schema/scopes.json'), 'utf8'));
@@ -59,7 +59,7 @@ describe('npm run new-register -- benefits', () => {
 
   it('composes into the supergraph, and npm start\'s loader finds its module by the registry', async () => {
     const supergraph = readFileSync(join(tree.root, 'schema/supergraph.graphql'), 'utf8');
-    expect(supergraph).toContain('@join__graph(name: "benefits", url: "http://127.0.0.1:4005/graphql")');
+    expect(supergraph).toContain('@join__graph(name: "benefits", url: "http://127.0.0.1:4006/graphql")');
     expect(supergraph).toContain('benefitsRecords: [BenefitsRecord!]! @join__field(graph: BENEFITS) @requiresScopes(scopes: [["benefits:records"]])');
     expect((await loadRegisterModules(readSubgraphRegistry())).map((m) => m.register)).toEqual(['population', 'tax', 'vehicles', 'education']);
     const joined = readSubgraphRegistry(tree.root).filter((entry) => entry.name === 'benefits');
