@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { migrateOidc } from '../consent/oidcMigrations.js';
-import { readConsentDatabaseUrl, readRegisterDatabaseUrl, type Env } from '../lib/config.js';
+import { readConsentDatabaseUrl, readRegisterDatabaseUrl, readRequestsDatabaseUrl, readServiceDatabaseUrl, type Env } from '../lib/config.js';
 import { migrateConsents } from '../lib/consents/migrations.js';
 import type { Logger } from '../lib/logger.js';
 import { openDatabase } from '../lib/storage/database.js';
+import { migrateWebSessions } from '../lib/web/sessionStore.js';
+import { migrateRequests } from '../requests/migrations.js';
 import { educationModule } from '../subgraphs/education/module.js';
 import { populationModule } from '../subgraphs/population/module.js';
 import { taxModule } from '../subgraphs/tax/module.js';
@@ -21,7 +23,8 @@ interface MigrationTarget {
  * `DATABASE_URL`) and the consent database (`CONSENT_DATABASE_URL` or `DATABASE_URL`: consents, disclosures, the
  * authorization server's state). What the Kubernetes migration Job runs before a rollout; each service also
  * migrates its own database at start, so a Job that did not run delays nothing but the first start.
- * A new service with a database (the requests subgraph) adds its target here.
+ * Also the requests subgraph's database and the portal's and the console's sessions. A new service with a database
+ * adds its target here.
  */
 export async function migrateAll(env: Env, logger: Logger): Promise<string[]> {
   const targets: MigrationTarget[] = [
@@ -38,6 +41,10 @@ export async function migrateAll(env: Env, logger: Logger): Promise<string[]> {
         await migrateOidc(db);
       },
     },
+    { name: 'requests', url: readRequestsDatabaseUrl(env), migrate: migrateRequests },
+    // The web apps' sessions (sealed; lib/web/sessionStore.ts).
+    { name: 'portal', url: readServiceDatabaseUrl(env, 'PORTAL'), migrate: migrateWebSessions },
+    { name: 'console', url: readServiceDatabaseUrl(env, 'CONSOLE'), migrate: migrateWebSessions },
   ];
   const done: string[] = [];
   for (const target of targets) {

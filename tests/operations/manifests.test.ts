@@ -12,7 +12,7 @@ import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { readConsentServerConfig } from '../../consent/config.js';
 import { ISSUER_KEY_SOURCE } from '../../consent/issuerKeys.js';
 import { readGatewayConfig } from '../../gateway/config.js';
-import { DEFAULT_PORTS, readConsentDatabaseUrl, readPort, readRegisterDatabaseUrl, readSubgraphPort, REGISTERS, type Register } from '../../lib/config.js';
+import { DEFAULT_PORTS, readConsentDatabaseUrl, readConsoleUrl, readPort, readRegisterDatabaseUrl, readServiceDatabaseUrl, readSubgraphPort, REGISTERS, type Register } from '../../lib/config.js';
 import { loadPublicKey, loadSecret, loadSigningKey } from '../../lib/keys.js';
 import { PSEUDONYM_KEY_VARIABLE } from '../../lib/personId.js';
 import { readShutdownDrainSeconds } from '../../lib/process.js';
@@ -21,6 +21,9 @@ import { otlpTracesUrl } from '../../lib/telemetry/tracing.js';
 import { INTERNAL_KEY_SOURCE } from '../../lib/tokens/internalCredential.js';
 import { readPortalConfig } from '../../portal/config.js';
 import { routeName as portalRoute } from '../../portal/router.js';
+import { routeName as consoleRoute } from '../../console/router.js';
+import { readConsoleConfig } from '../../console/config.js';
+import { readRequestsConfig } from '../../requests/config.js';
 import { KUBERNETES_DIR, podSpec, renderKustomization, type K8sObject } from '../support/kustomize.js';
 
 // deploy/kubernetes, validated offline (operations issue): every object against the Kubernetes API schemas
@@ -48,6 +51,8 @@ const SERVICES = {
   education: { entry: 'subgraphs/education/main.ts', port: 'EDUCATION_PORT' },
   'authorization-server': { entry: 'consent/main.ts', port: 'AUTH_PORT' },
   portal: { entry: 'portal/main.ts', port: 'PORTAL_PORT' },
+  requests: { entry: 'requests/main.ts', port: 'REQUESTS_PORT' },
+  console: { entry: 'console/main.ts', port: 'CONSOLE_PORT' },
 } as const satisfies Record<string, { entry: string; port: keyof typeof DEFAULT_PORTS }>;
 
 const renders = { base: renderKustomization(join(KUBERNETES_DIR, 'base')), production: renderKustomization(join(KUBERNETES_DIR, 'overlays/production')) };
@@ -74,9 +79,12 @@ async function secretValues(): Promise<(secret: string, key: string) => string> 
     'hub-keys/pseudonym-key': Buffer.alloc(32, 1).toString('base64url'),
     'hub-keys/pairwise-key': Buffer.alloc(32, 2).toString('base64url'),
     'hub-keys/auth-cookie-key': Buffer.alloc(32, 3).toString('base64url'),
+    'hub-keys/portal-session-secret': Buffer.alloc(32, 4).toString('base64url'),
+    'hub-keys/console-session-secret': Buffer.alloc(32, 5).toString('base64url'),
+    'hub-keys/portal-signing-jwk': JSON.stringify(await jwk('ES256')),
     'hub-upstream-login/client-id': 'hub',
     'hub-upstream-login/client-secret': 'secret',
-    ...Object.fromEntries([...REGISTERS, 'consent'].map((name) => [`hub-databases/${name}`, `postgres://hub@db.example.test:5432/${name}`])),
+    ...Object.fromEntries([...REGISTERS, 'consent', 'requests', 'portal', 'console'].map((name) => [`hub-databases/${name}`, `postgres://hub@db.example.test:5432/${name}`])),
   };
   return (secret, key) => {
     const value = values[`${secret}/${key}`];
@@ -221,13 +229,28 @@ describe.each(Object.entries(renders))('the %s render', (_name, objects) => {
       const authSpec = podSpec(find(objects, 'Deployment', 'authorization-server'));
       const mount = authSpec.containers[0].volumeMounts.find((candidate: { mountPath: string }) => authEnv.PARTNERS_FILE!.startsWith(`${candidate.mountPath}/`));
       expect(authSpec.volumes.find((volume: { name: string }) => volume.name === mount.name).secret.items).toEqual([{ key: 'partners.json', path: 'partners.json' }]);
-      const portal = readPortalConfig(envOf('portal'));
+      const portalEnv = envOf('portal');
+      const portal = readPortalConfig(portalEnv);
       expect(portal.issuer).toBe(gateway.issuer);
       expect(portal.gatewayUrl).toBe(gateway.publicUrl);
       expect(portal.publicUrl).toBe(auth.portalUrl);
+      await loadSecret(portalEnv, 'PORTAL_SESSION_SECRET', 'x');
+      await loadSigningKey({ env: portalEnv, variable: 'PORTAL_SIGNING_JWK', devFile: 'x', alg: 'ES256' });
+      const consoleEnv = envOf('console');
+      const console_ = readConsoleConfig(consoleEnv);
+      expect(console_.issuer).toBe(gateway.issuer);
+      expect(console_.gatewayUrl).toBe(gateway.publicUrl);
+      expect(console_.publicUrl).toBe(readConsoleUrl(authEnv));
+      await loadSecret(consoleEnv, 'CONSOLE_SESSION_SECRET', 'x');
+      const requestsEnv = envOf('requests');
+      const requests = readRequestsConfig(requestsEnv);
+      expect(new URL(requests.populationUrl).hostname).toBe('population');
+      await loadSigningKey({ env: requestsEnv, variable: INTERNAL_KEY_SOURCE.variable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
+      await loadPublicKey({ env: requestsEnv, variable: INTERNAL_KEY_SOURCE.publicVariable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
       const migrate = envOf('migrate');
       for (const register of REGISTERS) readRegisterDatabaseUrl(migrate, register);
       readConsentDatabaseUrl(migrate);
+      for (const name of ['REQUESTS', 'PORTAL', 'CONSOLE']) readServiceDatabaseUrl(migrate, name);
       expect(readdirSync(home)).toEqual([]);
     } finally {
       rmSync(home, { recursive: true, force: true });
@@ -237,12 +260,15 @@ describe.each(Object.entries(renders))('the %s render', (_name, objects) => {
   it("routes only public paths through the ingress, each one the code serves", () => {
     const ingress = find(objects, 'Ingress', 'hub');
     const routes = ingress.spec.rules.flatMap((rule: any) => rule.http.paths.map((path: any) => ({ service: path.backend.service.name, path: path.path, type: path.pathType })));
-    expect(new Set(routes.map((route: { service: string }) => route.service))).toEqual(new Set(['gateway', 'authorization-server', 'portal']));
+    expect(new Set(routes.map((route: { service: string }) => route.service))).toEqual(new Set(['gateway', 'authorization-server', 'portal', 'console']));
     for (const route of routes) {
       expect(route.path).not.toMatch(/^\/(metrics|healthz|readyz)/);
       expect(route.path === '/' && route.type === 'Prefix').toBe(false);
       if (route.service === 'gateway') expect(route).toEqual({ service: 'gateway', path: '/graphql', type: 'Exact' });
-      if (route.service === 'portal') expect(portalRoute(route.type === 'Exact' ? route.path : `${route.path}/some-id/revoke`)).toBeDefined();
+      // A Prefix route serves a page of the code under it (a consent's revocation, a request's answer, a case).
+      const under = (named: (path: string) => string | undefined) => (route.type === 'Exact' ? named(route.path) : ['revoke', 'answer', 'reply', ''].map((action) => named(`${route.path}/some-id${action ? `/${action}` : ''}`)).find(Boolean));
+      if (route.service === 'portal') expect(under(portalRoute)).toBeDefined();
+      if (route.service === 'console') expect(under(consoleRoute)).toBeDefined();
       // The authorization server's /graphql is the consent subgraph: the gateway's alone.
       if (route.service === 'authorization-server') expect(route.path).not.toMatch(/^\/graphql/);
     }
@@ -277,16 +303,19 @@ describe.each(Object.entries(renders))('the %s render', (_name, objects) => {
       expect(policies.some((policy) => JSON.stringify(policy.spec.podSelector) === '{}' && policy.spec.policyTypes.includes('Ingress') && policy.spec.policyTypes.includes('Egress') && !policy.spec.ingress && !policy.spec.egress)).toBe(true);
     });
 
-    it('let only the gateway reach the registers', () => {
-      for (const register of REGISTERS) {
+    it('let only the gateway reach the registers and the requests subgraph (which reads names from population alone)', () => {
+      for (const register of [...REGISTERS, 'requests']) {
         expect(mayReach({ pod: 'gateway' }, register)).toBe(true);
-        for (const other of ['portal', 'authorization-server', ...REGISTERS.filter((r) => r !== register)]) expect({ other, register, reach: mayReach({ pod: other }, register) }).toEqual({ other, register, reach: false });
+        for (const other of ['portal', 'console', 'authorization-server', ...REGISTERS, 'requests'].filter((r) => r !== register)) {
+          const allowed = other === 'requests' && register === 'population';
+          expect({ other, register, reach: mayReach({ pod: other }, register) }).toEqual({ other, register, reach: allowed });
+        }
         expect(mayReach({ namespace: 'ingress-nginx' }, register)).toBe(false);
       }
     });
 
     it('let only the ingress reach the gateway, the portal and the authorization server (and the gateway its consent subgraph)', () => {
-      for (const edge of ['gateway', 'portal', 'authorization-server']) {
+      for (const edge of ['gateway', 'portal', 'console', 'authorization-server']) {
         expect(mayReach({ namespace: 'ingress-nginx' }, edge)).toBe(true);
         expect(mayReach({ namespace: 'default' }, edge)).toBe(false);
         for (const pod of ['population', 'portal']) if (pod !== edge) expect(mayReach({ pod }, edge)).toBe(false);
