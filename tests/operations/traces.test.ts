@@ -55,8 +55,16 @@ async function query(headers: Record<string, string>) {
 /** The spans of one trace, once its root span (the gateway's, the last of the request to end) is exported. */
 async function traceOf(traceId: string, root: (span: ReadableSpan) => boolean): Promise<ReadableSpan[]> {
   const spans = () => exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-  for (let i = 0; i < 100 && !spans().some(root); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  // Spans end (and reach the exporter) as responses finish, which can be after the client has its answer: wait up to 5 s.
+  for (let i = 0; i < 250 && !spans().some(root); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   return spans();
+}
+
+/** The trace id on the request's log line, written when its response has finished (up to 5 s after the client read it). */
+async function loggedTraceId(requestId: string | null): Promise<string | undefined> {
+  const find = () => lines.find((line) => line.requestId === requestId && line.service === 'test' && line.msg === 'request')?.trace_id as string | undefined;
+  for (let i = 0; i < 250 && !find(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  return find();
 }
 
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
@@ -137,7 +145,8 @@ describe('one trace spans the gateway and the subgraphs of one request', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.data.me.lastName).toBe(persona.lastName);
     const requestId = answer.headers.get('x-request-id');
-    const partnerTrace = lines.find((line) => line.requestId === requestId && line.service === 'test' && line.msg === 'request')?.trace_id as string;
+    const partnerTrace = (await loggedTraceId(requestId))!;
+    expect(partnerTrace).toMatch(/^[0-9a-f]{32}$/);
     const partnerSpans = await traceOf(partnerTrace, (span) => span.name === 'POST /graphql' && parentOf(span) === undefined);
     const names = partnerSpans.map((span) => span.name);
     expect(names).toEqual(expect.arrayContaining(['consent.activeConsent', 'disclosure.append', 'POST population']));
