@@ -116,3 +116,14 @@ const CODE_IN_TEXT = /(?<![0-9A-Za-z])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![0-9A-Za-z]
 export function maskIdentityCodes(text: string): string {
   return text.replace(CODE_IN_TEXT, MASKED_IDENTITY_CODE);
 }
+
+/** The shape of an identity code anywhere in a string, case-insensitive (what the log scrubber looks for). */
+const CODE_SHAPE = /\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]/i;
+
+/**
+ * Whether a string holds something shaped like an identity code anywhere: hex ids (a trace id) can by chance, and
+ * an id that reaches every log line must not (it would be redacted there, or be a way to plant a code in the logs).
+ */
+export function hasIdentityCodeShape(text: string): boolean {
+  return CODE_SHAPE.test(text);
+}

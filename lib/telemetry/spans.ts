@@ -1,4 +1,5 @@
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { hasIdentityCodeShape } from '../hetu.js';
 
 // Spans and trace context through @opentelemetry/api alone: a no-op until lib/telemetry/tracing.ts's startTracing
 // registered the SDK, so that libraries and tests that never start tracing pay nothing for it.
@@ -8,9 +9,15 @@ export function hubTracer(): Tracer {
   return trace.getTracer('personal-data-hub');
 }
 
-/** The trace context a request's `traceparent` header carries (the root context when it carries none or a bad one). */
+/**
+ * The trace context a request's `traceparent` header carries (the root context when it carries none or a bad one, or
+ * ids shaped like an identity code: trace ids go on every log line, and a client must not plant a code there).
+ */
 export function incomingContext(headers: Readonly<Record<string, string | string[] | undefined>>): Context {
-  return propagation.extract(context.active(), headers);
+  const extracted = propagation.extract(context.active(), headers);
+  const remote = trace.getSpanContext(extracted);
+  if (remote && (hasIdentityCodeShape(remote.traceId) || hasIdentityCodeShape(remote.spanId))) return context.active();
+  return extracted;
 }
 
 /** Headers with the active span's `traceparent` (and `tracestate`) added, for a call to another service. */

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { hasIdentityCodeShape } from '../../lib/hetu.js';
 import { createLogger } from '../../lib/logger.js';
 import { startTracing, type Tracing } from '../../lib/telemetry/tracing.js';
 import { decodeJwt, exportJWK } from 'jose';
@@ -119,6 +120,25 @@ describe('one trace spans the gateway and the subgraphs of one request', () => {
     const fresh = exporter.getFinishedSpans().filter((span) => !before.has(span.spanContext().traceId));
     expect(fresh.length).toBeGreaterThan(0);
     expect(fresh.every((span) => span.spanContext().traceId !== '00000000000000000000000000000000')).toBe(true);
+  });
+
+  it('never continues (nor draws) a trace id shaped like an identity code: trace ids go on every log line', async () => {
+    // A client plants a persona's code in its trace id (the century sign and control character are hex digits here).
+    const planted = '010594e903' + '2'.padEnd(22, '7');
+    expect(hasIdentityCodeShape(planted)).toBe(true);
+    const before = new Set(exporter.getFinishedSpans().map((span) => span.spanContext().traceId));
+    const start = lines.length;
+    await query({ traceparent: `00-${planted}-${CLIENT_SPAN}-01` });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const fresh = exporter.getFinishedSpans().filter((span) => !before.has(span.spanContext().traceId));
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(fresh.some((span) => span.spanContext().traceId === planted)).toBe(false);
+    expect(JSON.stringify(lines.slice(start))).not.toContain('010594e903');
+    // Every id the hub itself drew in this file is free of the shape (about one random trace id in eight is not).
+    for (const span of exporter.getFinishedSpans()) {
+      expect(hasIdentityCodeShape(span.spanContext().traceId) && span.spanContext().traceId !== TRACE_ID).toBe(false);
+      expect(hasIdentityCodeShape(span.spanContext().spanId)).toBe(false);
+    }
   });
 
   it("carries the trace to the consent subgraph over HTTP, and makes the partner's consent check and disclosure record spans", async () => {
