@@ -37,7 +37,7 @@ if (missing.length > 0) {
 }
 
 // Ports inside the hosts: each namespace has its own, so the contract's defaults collide with nothing on this machine.
-const PORTS = { gateway: 4000, population: 4001, tax: 4002, vehicles: 4003, education: 4004, auth: 4100, portal: 4200, postgres: 5432 };
+const PORTS = { gateway: 4000, population: 4001, tax: 4002, vehicles: 4003, education: 4004, requests: 4005, auth: 4100, portal: 4200, postgres: 5432 };
 const REGISTERS = ['population', 'tax', 'vehicles', 'education'] as const;
 const DRAIN_SECONDS = 3;
 const BANK_PREFILL = JSON.parse(readFileSync(new URL('../../gateway/trusted-documents/demo-bank.json', import.meta.url), 'utf8')).operations[0] as { id: string; name: string };
@@ -87,6 +87,8 @@ interface Outcome {
     const issuerJwk = { ...(await exportJWK(issuerKey.privateKey)), kid: randomBytes(8).toString('hex'), alg: 'ES256' };
     const internalJwk = { ...(await exportJWK(internalKey.privateKey)), kid: randomBytes(8).toString('hex'), alg: 'EdDSA' };
     const { d: _private, ...internalPublicJwk } = internalJwk;
+    const portalSigningKey = await generateKeyPair('ES256', { extractable: true });
+    const portalSigningJwk = { ...(await exportJWK(portalSigningKey.privateKey)), kid: randomBytes(8).toString('hex'), alg: 'ES256' };
     pseudonymKey = randomBytes(32);
     const secret = () => randomBytes(32).toString('base64url');
 
@@ -104,6 +106,8 @@ interface Outcome {
       HUB_PAIRWISE_KEY: secret(),
       AUTH_COOKIE_KEY: secret(),
       PORTAL_SESSION_SECRET: secret(),
+      // One signing key for the citizen's signed download, whichever portal host makes it.
+      PORTAL_SIGNING_JWK: JSON.stringify(portalSigningJwk),
       // One issuer identifier and one gateway resource for everyone: the addresses the citizen's browser and the
       // partner use (the balancer, on this machine's loopback; each host reaches them through its sidecar).
       ISSUER_URL: urls.issuer,
@@ -116,6 +120,10 @@ interface Outcome {
       ...Object.fromEntries(REGISTERS.map((register) => [`${register.toUpperCase()}_DATABASE_URL`, dbUrl(register)])),
       ...Object.fromEntries(REGISTERS.map((register) => [`${register.toUpperCase()}_URL`, `http://${hosts.registers!.address}:${PORTS[register]}/graphql`])),
       CONSENT_URL: `http://${hosts.registers!.address}:${PORTS.auth}/graphql`,
+      // The hub's requests subgraph runs beside the registers (the gateways' /readyz waits for it too).
+      REQUESTS_URL: `http://${hosts.registers!.address}:${PORTS.requests}/graphql`,
+      REQUESTS_DATABASE_URL: dbUrl('requests'),
+      REQUESTS_PORT: String(PORTS.requests),
       AUTH_PORT: String(PORTS.auth),
       GATEWAY_PORT: String(PORTS.gateway),
       PORTAL_PORT: String(PORTS.portal),
@@ -142,17 +150,19 @@ interface Outcome {
     // The database host, and the migration Job (`npm run migrate`) before any service starts.
     const postgres = await startPrivatePostgres(teardown, { namespace: hosts.db!.namespace, address: hosts.db!.address, subnet: `${net.prefix}.0/24`, port: PORTS.postgres });
     services.postgres = postgres.process;
-    await postgres.createDatabases(['consent', 'portal', ...REGISTERS]);
+    await postgres.createDatabases(['consent', 'portal', 'requests', ...REGISTERS]);
     const migrate = spawnInHost(teardown, null, 'migrate', [process.execPath, '--import', 'tsx', 'scripts/migrate.ts'], { ...env, HUB_HOME: emptyHome('migrate') });
     await within(migrate.exited, 90_000);
     if (migrate.exitCode !== 0) throw new Error(`npm run migrate failed (${migrate.exitCode}):\n${migrate.output}`);
 
-    // The registers host: the authorization server and the four register subgraphs.
+    // The registers host: the authorization server, the four register subgraphs and the requests subgraph.
     const registersEnv = hostEnv('registers');
     const registersHost = hosts.registers!;
     services.auth = spawnHubService(teardown, registersHost.namespace, 'auth', 'consent/main.ts', registersEnv);
     for (const register of REGISTERS) services[register] = spawnHubService(teardown, registersHost.namespace, register, `subgraphs/${register}/main.ts`, registersEnv);
+    services.requests = spawnHubService(teardown, registersHost.namespace, 'requests', 'requests/main.ts', registersEnv);
     await Promise.all([
+      waitFor200(`http://${registersHost.address}:${PORTS.requests}/readyz`, services.requests, 120_000),
       waitFor200(`http://${registersHost.address}:${PORTS.auth}/readyz`, services.auth, 120_000),
       ...REGISTERS.map((register) => waitFor200(`http://${registersHost.address}:${PORTS[register]}/readyz`, services[register], 120_000)),
     ]);
