@@ -6,7 +6,7 @@
 #   docker build -t personal-data-hub .
 #   docker run --rm -p 127.0.0.1:4100:4100 personal-data-hub node --import tsx consent/main.ts
 #
-# Entry points: subgraphs/{population,tax,vehicles,education}/main.ts, gateway/main.ts, consent/main.ts.
+# Entry points: subgraphs/{population,tax,vehicles,education}/main.ts, requests/main.ts, gateway/main.ts, consent/main.ts, portal/main.ts, console/main.ts.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -36,6 +36,7 @@ COPY . .
 RUN mkdir -p /hub && chown node:node /hub
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4100
-# Every entry point stops cleanly on SIGTERM (lib/process.ts), forcing the exit after 8 s.
+# Every entry point drains on SIGTERM (lib/process.ts): /readyz fails, it serves on for SHUTDOWN_DRAIN_SECONDS
+# (default 10 in production), lets requests in flight finish, then exits; a stop that hangs is forced 8 s later.
 STOPSIGNAL SIGTERM
 CMD ["node", "--import", "tsx", "gateway/main.ts"]

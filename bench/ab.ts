@@ -88,10 +88,10 @@ async function main(): Promise<number> {
   let failed = true;
   try {
     const env = baseEnv(home);
-    const ports = await freePorts(6 + variants.length);
-    const registers = { population: ports[0]!, tax: ports[1]!, vehicles: ports[2]!, education: ports[3]! };
+    const ports = await freePorts(7 + variants.length);
+    const registers = { population: ports[0]!, tax: ports[1]!, vehicles: ports[2]!, education: ports[3]!, requests: ports[6]! };
     const authPort = ports[4]!;
-    const gatewayPorts = ports.slice(6);
+    const gatewayPorts = ports.slice(7);
     // One audience for every variant, so one token serves them all; each checks DPoP proofs against its own URL.
     const audience = `http://127.0.0.1:${ports[5]!}/graphql`;
     Object.assign(env, registerEnv(registers), { AUTH_PORT: String(authPort), GATEWAY_AUDIENCE: audience });

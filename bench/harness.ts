@@ -22,7 +22,7 @@ export const SEED = 'hub';
  */
 export const BENCH_PSEUDONYM_KEY = createHash('sha256').update('personal-data-hub bench pseudonym key (dev only)').digest();
 /** Variables of the caller's environment that would point a child at something else than the bench's own services. */
-const FOREIGN = /^(DATABASE_URL|[A-Z]+_DATABASE_URL|(POPULATION|TAX|VEHICLES|EDUCATION|CONSENT|ISSUER|PORTAL)_URL|(GATEWAY|POPULATION|TAX|VEHICLES|EDUCATION|AUTH|PORTAL|PARTNER)_PORT|HUB_[A-Z_]+|GATEWAY_[A-Z_]+|LOG_LEVEL|PARTNERS_FILE|UPSTREAM_[A-Z_]+|ACCESS_TOKEN_ALGORITHMS|SUBGRAPH_TIMEOUT_MS|NODE_ENV)$/;
+const FOREIGN = /^(DATABASE_URL|[A-Z]+_DATABASE_URL|(POPULATION|TAX|VEHICLES|EDUCATION|REQUESTS|CONSENT|ISSUER|PORTAL)_URL|(GATEWAY|POPULATION|TAX|VEHICLES|EDUCATION|REQUESTS|AUTH|PORTAL|PARTNER)_PORT|HUB_[A-Z_]+|GATEWAY_[A-Z_]+|LOG_LEVEL|PARTNERS_FILE|UPSTREAM_[A-Z_]+|ACCESS_TOKEN_ALGORITHMS|SUBGRAPH_TIMEOUT_MS|NODE_ENV)$/;
 
 /** Requests per minute the bench's hubs allow each partner and each citizen: counted, never reached. */
 export const BENCH_RATE_LIMIT = '1000000000';
@@ -52,11 +52,12 @@ export function baseEnv(home: string): Record<string, string | undefined> {
 }
 
 /** The four register ports of one subgraphs process. */
-export type RegisterPorts = Record<Register, number>;
+export type RegisterPorts = Record<Register, number> & { /** The hub's requests subgraph, which every gateway's /readyz waits for. */ requests?: number };
 
 /** The `<REGISTER>_PORT` variables of one subgraphs process. */
 export function registerEnv(ports: RegisterPorts): Record<string, string> {
-  return { POPULATION_PORT: String(ports.population), TAX_PORT: String(ports.tax), VEHICLES_PORT: String(ports.vehicles), EDUCATION_PORT: String(ports.education) };
+  const requests: Record<string, string> = ports.requests === undefined ? {} : { REQUESTS_PORT: String(ports.requests) };
+  return { POPULATION_PORT: String(ports.population), TAX_PORT: String(ports.tax), VEHICLES_PORT: String(ports.vehicles), EDUCATION_PORT: String(ports.education), ...requests };
 }
 
 /** The GraphQL URLs of one subgraphs process's registers. */

@@ -191,10 +191,10 @@ async function main(): Promise<number> {
     // 2. Every service in its own process: subgraphs (once), the hub (authorization server + gateway), the peers.
     phase = Date.now();
     const internalKey: SigningKey = await loadSigningKey({ env, variable: INTERNAL_KEY_SOURCE.variable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
-    const ports = await freePorts(8 + scaleDatabases.length * 5);
+    const ports = await freePorts(9 + scaleDatabases.length * 5);
     const take = (): number => ports.shift()!;
     const takeRegisters = (): RegisterPorts => ({ population: take(), tax: take(), vehicles: take(), education: take() });
-    const mainPorts = takeRegisters();
+    const mainPorts: RegisterPorts = { ...takeRegisters(), requests: take() };
     const authPort = take();
     const hubPort = take();
     const apolloPort = take();

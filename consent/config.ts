@@ -6,6 +6,7 @@ import {
   readIssuer,
   readMode,
   readPort,
+  readConsoleUrl,
   readPortalUrl,
   readPositiveInt,
   type Env,
@@ -35,6 +36,8 @@ export interface ConsentServerConfig {
   /** The gateway's resource identifier: the audience of every access token. */
   readonly audience: string;
   readonly portalUrl: string;
+  /** The caseworkers' console (`CONSOLE_URL` / `CONSOLE_PORT`), whose redirect URIs live under it. */
+  readonly consoleUrl: string;
   readonly databaseUrl: string;
   readonly portalAccessTokenSeconds: number;
   readonly partnerAccessTokenSeconds: number;
@@ -65,6 +68,7 @@ export function readConsentServerConfig(env: Env): ConsentServerConfig {
     issuer: readIssuer(env),
     audience: readGatewayAudience(env),
     portalUrl: readPortalUrl(env),
+    consoleUrl: readConsoleUrl(env),
     databaseUrl: readConsentDatabaseUrl(env),
     portalAccessTokenSeconds: readPositiveInt(env, 'PORTAL_ACCESS_TOKEN_SECONDS', 900),
     partnerAccessTokenSeconds: readPositiveInt(env, 'PARTNER_ACCESS_TOKEN_SECONDS', 300),

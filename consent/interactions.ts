@@ -9,7 +9,9 @@ import type { Persona } from '../lib/synthetic/personas.js';
 import { scopeCatalogue } from '../schema/scopes.js';
 import type { ConsentServerConfig } from './config.js';
 import type { Partner } from './partners.js';
-import { CITIZEN_PORTAL_CLIENT_ID, dataScopes, pairwiseSubject } from './provider.js';
+import { caseScope } from '../schema/caseScopes.js';
+import type { Caseworker } from '../requests/caseworkers.js';
+import { CASEWORKER_CONSOLE_CLIENT_ID, CITIZEN_PORTAL_CLIENT_ID, dataScopes, pairwiseSubject } from './provider.js';
 import { signConsentReceipt } from './receipts.js';
 import { UpstreamRefusedError } from './upstreamLogin.js';
 import { renderConsentPage } from './views/consentPage.js';
@@ -32,6 +34,8 @@ export interface InteractionOptions {
   config: ConsentServerConfig;
   partners: readonly Partner[];
   personas: readonly Persona[];
+  /** Dev caseworker personas (data/caseworkers.json) for the console's test login; none in production. */
+  caseworkers?: readonly Caseworker[];
   consents: ConsentStore;
   pseudonymKey: Buffer;
   pairwiseKey: Buffer;
@@ -52,12 +56,17 @@ export function createInteractions(options: InteractionOptions) {
   const partnerById = new Map(options.partners.map((p) => [p.clientId, p]));
   const personaCodes = new Set(options.personas.map((p) => p.personalIdentityCode));
   const catalogue = new Map(scopeCatalogue().map((entry) => [entry.scope, entry]));
+  const caseworkerById = new Map((options.caseworkers ?? []).map((caseworker) => [caseworker.id, caseworker]));
+  // The console's test login lists caseworkers in the persona list's shape: the value is the caseworker's id.
+  const caseworkerPersonas = (options.caseworkers ?? []).map((c) => ({ personalIdentityCode: c.id, firstNames: c.name, lastName: '', tags: [c.queue] }));
+  const consoleOrigin = new URL(config.consoleUrl).origin;
 
   const portalOrigin = new URL(config.portalUrl).origin;
   /** Origins a form on these pages may end up at: Chrome applies `form-action` to the redirects after a POST too. */
   function formTargets(clientId: string | undefined): string[] {
     const partner = clientId ? partnerById.get(clientId) : undefined;
     if (partner) return [...new Set(partner.redirectUris.map((uri) => new URL(uri).origin))];
+    if (clientId === CASEWORKER_CONSOLE_CLIENT_ID) return [consoleOrigin];
     return clientId === CITIZEN_PORTAL_CLIENT_ID ? [portalOrigin] : [];
   }
 
@@ -102,6 +111,7 @@ export function createInteractions(options: InteractionOptions) {
   }
 
   function clientName(clientId: string): string {
+    if (clientId === CASEWORKER_CONSOLE_CLIENT_ID) return 'Caseworkers\' console';
     return clientId === CITIZEN_PORTAL_CLIENT_ID ? 'Citizen portal' : (partnerById.get(clientId)?.name ?? clientId);
   }
 
@@ -109,6 +119,13 @@ export function createInteractions(options: InteractionOptions) {
     const interaction = await details(req, res);
     const lang = languageOf(req, res);
     const clientId = String(interaction.params.client_id);
+    if (interaction.prompt.name === 'login' && clientId === CASEWORKER_CONSOLE_CLIENT_ID) {
+      // Caseworkers sign in as caseworkers: in dev from the caseworker personas. Production has no caseworker
+      // directory yet (docs/requests.md), so the console cannot sign anyone in there.
+      if (config.login.kind !== 'test-personas' || caseworkerPersonas.length === 0) throw new HubError('FORBIDDEN', 'Caseworker sign-in is not configured on this server');
+      sendHtml(res, 200, renderLoginPage({ lang, action: `/interaction/${uid}/login?lang=${lang}`, personas: caseworkerPersonas, clientName: clientName(clientId), languageLinksBase: `/interaction/${uid}` }), clientId);
+      return;
+    }
     if (interaction.prompt.name === 'login') {
       if (config.login.kind === 'upstream') {
         if (!options.upstream) throw new HubError('INTERNAL_SERVER_ERROR', 'Upstream login is not configured');
@@ -118,7 +135,16 @@ export function createInteractions(options: InteractionOptions) {
       sendHtml(res, 200, renderLoginPage({ lang, action: `/interaction/${uid}/login?lang=${lang}`, personas: options.personas, clientName: clientName(clientId), languageLinksBase: `/interaction/${uid}` }), clientId);
       return;
     }
+    if (clientId === CASEWORKER_CONSOLE_CLIENT_ID) {
+      await grantConsole(req, res, interaction);
+      return;
+    }
     if (clientId === CITIZEN_PORTAL_CLIENT_ID) {
+      // A browser signed in as a caseworker is not a citizen: the portal gets no token for a caseworker's account.
+      if (caseworkerById.has(String(interaction.session?.accountId))) {
+        await options.provider().interactionFinished(req, res, { error: 'access_denied', error_description: 'Signed in as a caseworker; sign out and sign in as a citizen' }, { mergeWithLastSubmission: false });
+        return;
+      }
       // The citizen's own portal reads the citizen's own data: there is nobody to consent to.
       await grantPortal(req, res, interaction);
       return;
@@ -149,6 +175,15 @@ export function createInteractions(options: InteractionOptions) {
     }
     const form = await readForm(req);
     const code = form.get('persona') ?? '';
+    if (String(interaction.params.client_id) === CASEWORKER_CONSOLE_CLIENT_ID) {
+      if (!caseworkerById.has(code)) {
+        sendHtml(res, 400, renderLoginPage({ lang: languageOf(req), action: `/interaction/${uid}/login`, personas: caseworkerPersonas, clientName: clientName(CASEWORKER_CONSOLE_CLIENT_ID), error: 'UNKNOWN_PERSONA', languageLinksBase: `/interaction/${uid}` }), CASEWORKER_CONSOLE_CLIENT_ID);
+        return;
+      }
+      // The account is the caseworker's id: never a person id, so no register or consent ever matches it.
+      await options.provider().interactionFinished(req, res, { login: { accountId: code } }, { mergeWithLastSubmission: false });
+      return;
+    }
     if (!isValidHetu(code) || !personaCodes.has(code)) {
       const clientId = String(interaction.params.client_id);
       sendHtml(res, 400, renderLoginPage({ lang: languageOf(req), action: `/interaction/${uid}/login`, personas: options.personas, clientName: clientName(clientId), error: 'UNKNOWN_PERSONA', languageLinksBase: `/interaction/${uid}` }), clientId);
@@ -168,6 +203,31 @@ export function createInteractions(options: InteractionOptions) {
     const details = interaction.prompt.details ?? {};
     if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
     for (const [resource, scopes] of Object.entries(details.missingResourceScopes ?? {})) grant.addResourceScope(resource, (scopes as string[]).join(' '));
+    const grantId = await grant.save();
+    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  }
+
+  /**
+   * The console's grant: exactly `cases:<queue>` of the signed-in caseworker, whatever else was asked for (the rest
+   * is recorded as refused, so the prompt ends). A session that is not a caseworker's gets access_denied: the console
+   * asks with `prompt=login`, so a citizen signed in on the same browser is asked to sign in as a caseworker first.
+   */
+  async function grantConsole(req: IncomingMessage, res: ServerResponse, interaction: any): Promise<void> {
+    const provider = options.provider();
+    const caseworker = caseworkerById.get(String(interaction.session?.accountId));
+    const requested = dataScopes(String(interaction.params.scope ?? ''));
+    const scope = caseworker ? caseScope(caseworker.queue) : undefined;
+    if (!caseworker || !scope || !requested.includes(scope)) {
+      const description = caseworker ? 'The console did not ask for this caseworker\'s queue' : 'Sign in as a caseworker';
+      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: description }, { mergeWithLastSubmission: false });
+      return;
+    }
+    const grant = interaction.grantId ? await provider.Grant.find(interaction.grantId) : new provider.Grant({ accountId: caseworker.id, clientId: CASEWORKER_CONSOLE_CLIENT_ID });
+    const oidcScopes = String(interaction.params.scope ?? '').split(' ').filter((s) => s === 'openid');
+    if (oidcScopes.length > 0) grant.addOIDCScope(oidcScopes.join(' '));
+    grant.addResourceScope(config.audience, scope);
+    const others = requested.filter((s) => s !== scope);
+    if (others.length > 0) grant.rejectResourceScope(config.audience, others.join(' '));
     const grantId = await grant.save();
     await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }

@@ -3,6 +3,7 @@ import Provider, { errors } from 'oidc-provider';
 import type { JWK } from 'jose';
 import type { ConsentStore } from '../lib/consents/consentStore.js';
 import type { Logger } from '../lib/logger.js';
+import { CASE_QUEUES, caseScope, isCaseScope } from '../schema/caseScopes.js';
 import { isKnownScope, scopeCatalogue } from '../schema/scopes.js';
 import { renderErrorPage } from './views/errorPage.js';
 import { contentSecurityPolicy } from './views/html.js';
@@ -13,6 +14,16 @@ import type { Partner } from './partners.js';
 
 /** The hub's own client: the citizen portal, a public client that gets the citizen's own token. */
 export const CITIZEN_PORTAL_CLIENT_ID = 'citizen-portal';
+/**
+ * The register owners' caseworkers' console: a public client (PKCE) whose tokens name a caseworker (not a person)
+ * and carry exactly `cases:<that caseworker's queue>` (requests issue; docs/requests.md).
+ */
+export const CASEWORKER_CONSOLE_CLIENT_ID = 'caseworker-console';
+
+/** The scopes the console may ask for: one `cases:<queue>` per queue; a token gets its caseworker's one only. */
+export function caseworkerConsoleScopes(): string[] {
+  return CASE_QUEUES.map(caseScope);
+}
 
 /** Collaborators of {@link createProvider}. */
 export interface ProviderOptions {
@@ -56,6 +67,9 @@ function sendPage(ctx: any, html: string, formTargets: string[]): void {
   ctx.body = html;
 }
 
+/** The hub's own first-party clients: no consent screen, no consent record, the portal's token lifetime. */
+const HUB_CLIENTS: ReadonlySet<string> = new Set([CITIZEN_PORTAL_CLIENT_ID, CASEWORKER_CONSOLE_CLIENT_ID]);
+
 /** The data scopes (not `openid`/`offline_access`) of a space-separated scope string. */
 export function dataScopes(scope: string | undefined): string[] {
   return (scope ?? '').split(' ').filter((s) => s.length > 0 && s !== 'openid' && s !== 'offline_access');
@@ -72,6 +86,7 @@ export function createProvider(options: ProviderOptions): any {
   const portalScopes = citizenPortalScopes();
   const allowedDataScopes = (clientId: string): string[] => {
     if (clientId === CITIZEN_PORTAL_CLIENT_ID) return portalScopes;
+    if (clientId === CASEWORKER_CONSOLE_CLIENT_ID) return caseworkerConsoleScopes();
     return dataScopes(partnerById.get(clientId)?.scopes.join(' '));
   };
 
@@ -82,6 +97,17 @@ export function createProvider(options: ProviderOptions): any {
       token_endpoint_auth_method: 'none',
       redirect_uris: [`${config.portalUrl}/callback`],
       post_logout_redirect_uris: [`${config.portalUrl}/`],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      scope: 'openid',
+      id_token_signed_response_alg: 'ES256',
+    },
+    {
+      client_id: CASEWORKER_CONSOLE_CLIENT_ID,
+      client_name: 'Caseworkers\' console',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [`${config.consoleUrl}/callback`],
+      post_logout_redirect_uris: [`${config.consoleUrl}/`],
       grant_types: ['authorization_code'],
       response_types: ['code'],
       scope: 'openid',
@@ -144,7 +170,7 @@ export function createProvider(options: ProviderOptions): any {
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx: any, form: string) => {
-          sendPage(ctx, renderLogoutPage({ lang: languageOf(ctx), form }), [new URL(config.portalUrl).origin]);
+          sendPage(ctx, renderLogoutPage({ lang: languageOf(ctx), form }), [new URL(config.portalUrl).origin, new URL(config.consoleUrl).origin]);
         },
         postLogoutSuccessSource: async (ctx: any) => {
           sendPage(ctx, renderLoggedOutPage({ lang: languageOf(ctx) }), []);
@@ -161,13 +187,15 @@ export function createProvider(options: ProviderOptions): any {
           // a partner asking for more than it may have is refused before any screen is shown.
           if (ctx.oidc.route === 'authorization' || ctx.oidc.route === 'pushed_authorization_request') {
             for (const scope of dataScopes(ctx.oidc.params.scope)) {
-              if (!isKnownScope(scope) || !allowed.includes(scope)) throw new errors.InvalidScope('requested scope is not allowed', scope);
+              // A caseworker's scope is known only to the console; the catalogue's only to the others.
+              const known = client.clientId === CASEWORKER_CONSOLE_CLIENT_ID ? isCaseScope(scope) : isKnownScope(scope);
+              if (!known || !allowed.includes(scope)) throw new errors.InvalidScope('requested scope is not allowed', scope);
             }
           }
           return {
             scope: allowed.join(' '),
             audience: config.audience,
-            accessTokenTTL: client.clientId === CITIZEN_PORTAL_CLIENT_ID ? config.portalAccessTokenSeconds : config.partnerAccessTokenSeconds,
+            accessTokenTTL: HUB_CLIENTS.has(client.clientId) ? config.portalAccessTokenSeconds : config.partnerAccessTokenSeconds,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: 'ES256' } },
           };
@@ -175,7 +203,7 @@ export function createProvider(options: ProviderOptions): any {
       },
     },
     extraTokenClaims: async (_ctx: unknown, token: { kind: string; clientId: string; grantId?: string }) => {
-      if (token.kind !== 'AccessToken' || token.clientId === CITIZEN_PORTAL_CLIENT_ID || !token.grantId) return undefined;
+      if (token.kind !== 'AccessToken' || HUB_CLIENTS.has(token.clientId) || !token.grantId) return undefined;
       // The gateway maps the pairwise subject back to the person through this consent, and checks it is still
       // active on every request. A token is never issued for a consent that is no longer active.
       const consent = await consents.findConsentByGrantId(token.grantId);
@@ -186,7 +214,7 @@ export function createProvider(options: ProviderOptions): any {
     // lifetime from rotation: the refresh token dies with the consent.
     rotateRefreshToken: () => false,
     ttl: {
-      AccessToken: (_ctx: unknown, _token: unknown, client: { clientId: string }) => (client.clientId === CITIZEN_PORTAL_CLIENT_ID ? config.portalAccessTokenSeconds : config.partnerAccessTokenSeconds),
+      AccessToken: (_ctx: unknown, _token: unknown, client: { clientId: string }) => (HUB_CLIENTS.has(client.clientId) ? config.portalAccessTokenSeconds : config.partnerAccessTokenSeconds),
       AuthorizationCode: 60,
       IdToken: 300,
       Interaction: 600,
@@ -203,7 +231,7 @@ export function createProvider(options: ProviderOptions): any {
     loadExistingGrant: async (ctx: any) => {
       const clientId = ctx.oidc.client?.clientId;
       const fresh = ctx.oidc.result?.consent?.grantId;
-      const grantId = fresh ?? (clientId === CITIZEN_PORTAL_CLIENT_ID ? ctx.oidc.session?.grantIdFor(clientId) : undefined);
+      const grantId = fresh ?? (HUB_CLIENTS.has(clientId) ? ctx.oidc.session?.grantIdFor(clientId) : undefined);
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },

@@ -3,12 +3,15 @@ import { subgraphAudience, type Env } from '../lib/config.js';
 import { openConsentRecords } from '../lib/consents/index.js';
 import { HubError } from '../lib/errors.js';
 import { close, createService, listen } from '../lib/http/service.js';
+import { createServiceMetrics } from '../lib/telemetry/serviceMetrics.js';
+import { readMetricsAccess } from '../lib/telemetry/metricsAccess.js';
 import { loadPublicKey, loadSecret } from '../lib/keys.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../lib/personId.js';
 import { createSubgraphHandler } from '../lib/subgraph/service.js';
 import type { RunningService } from '../lib/subgraph/start.js';
 import { loadPersonas } from '../lib/synthetic/personas.js';
+import { loadCaseworkers } from '../requests/caseworkers.js';
 import { createInternalCredentialVerifier, INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
 import { readConsentServerConfig } from './config.js';
 import { createInteractions } from './interactions.js';
@@ -60,6 +63,7 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
   ]);
   const partners = loadPartners(env, config.mode);
   const personas = config.mode === 'dev' ? loadPersonas() : [];
+  const caseworkers = config.mode === 'dev' ? loadCaseworkers() : [];
   const records = await openConsentRecords(config.databaseUrl);
   let server: ReturnType<typeof createService> | undefined;
   try {
@@ -103,6 +107,8 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
       },
       nameRoute: (path) => ROUTE_LABELS.find(([pattern]) => pattern.test(path))?.[1],
       trustRequestId: true,
+      metrics: createServiceMetrics('authorization-server'),
+      metricsAccess: readMetricsAccess(env),
     });
     const port = await listen(server, config.host, config.port);
     const bound = server;
@@ -125,6 +131,7 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
       config,
       partners,
       personas,
+      caseworkers,
       consents: records.consents,
       pseudonymKey,
       pairwiseKey,

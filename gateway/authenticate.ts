@@ -4,11 +4,14 @@ import { HubError } from '../lib/errors.js';
 import type { AccessTokenVerifier } from '../lib/tokens/accessToken.js';
 import type { createDpopVerifier } from '../lib/tokens/dpop.js';
 import type { InternalCredential } from '../lib/tokens/internalCredential.js';
+import { isCaseScope } from '../schema/caseScopes.js';
 
 /** The citizen's own clients: their tokens' subject is the person id itself. */
 const CITIZEN_CLIENTS = new Set(['citizen-portal']);
 /** The citizen's own access (consents, disclosures, revokeConsent): never granted to a partner. */
 const SELF_SCOPE = 'self';
+/** The register owners' caseworkers' client: its tokens' subject is a caseworker's id and carry `cases:<queue>` only. */
+const CASEWORKER_CLIENT = 'caseworker-console';
 
 /** The consent a partner's request runs under: what the disclosure record names. */
 export interface RequestConsent {
@@ -61,7 +64,14 @@ export function createAuthenticator(options: AuthenticatorOptions) {
       throw new HubError('UNAUTHENTICATED', 'This access token is not DPoP-bound');
     }
     if (CITIZEN_CLIENTS.has(token.clientId)) {
-      return { credential: { subject: token.subject, scopes: token.scopes, party: 'citizen', clientId: token.clientId } };
+      // A caseworker's scope never rides on a citizen's token, whatever the token claims.
+      const scopes = new Set([...token.scopes].filter((scope) => !isCaseScope(scope)));
+      return { credential: { subject: token.subject, scopes, party: 'citizen', clientId: token.clientId } };
+    }
+    if (token.clientId === CASEWORKER_CLIENT) {
+      // A caseworker reaches their queue and nothing of any person's own data: every other scope is dropped.
+      const scopes = new Set([...token.scopes].filter(isCaseScope));
+      return { credential: { subject: token.subject, scopes, party: 'caseworker', clientId: token.clientId } };
     }
     // Anything else is a partner: bound to a key, and only ever as good as the consent behind it.
     if (!token.confirmation) throw new HubError('UNAUTHENTICATED', 'A partner access token must be DPoP-bound');
@@ -75,7 +85,7 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     if (!consent) throw new HubError('UNAUTHENTICATED', 'The consent behind this access token is not active (revoked or expired)');
     // A token never reaches beyond its consent, whatever scopes it claims; and `self` (the citizen's own consents,
     // disclosures and revocation) is never a partner's, even should a consent record name it.
-    const scopes = new Set([...token.scopes].filter((scope) => scope !== SELF_SCOPE && consent.scopes.has(scope)));
+    const scopes = new Set([...token.scopes].filter((scope) => scope !== SELF_SCOPE && !isCaseScope(scope) && consent.scopes.has(scope)));
     return {
       credential: { subject: consent.personId, scopes, party: 'partner', clientId: token.clientId },
       consent: { id: consent.id, clientName: consent.clientName, purpose: consent.purpose },

@@ -6,13 +6,15 @@ import {
   readMode,
   readPort,
   readPositiveInt,
-  REGISTER_PORT_VARIABLE,
+  readSubgraphUrl,
   SUBGRAPHS,
   type Env,
   type HubMode,
   type SubgraphName,
 } from '../lib/config.js';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
+import { SUPERGRAPH_PATH } from './supergraph.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.js';
 import { DEFAULT_TRUSTED_DOCUMENTS_DIR } from './trustedDocuments.js';
 import { DEFAULT_ISSUER_KEYS_MAX_AGE_MS, DEFAULT_ISSUER_KEYS_REFRESH_MS } from '../lib/tokens/issuerKeySet.js';
@@ -30,6 +32,16 @@ export interface GatewayConfig {
   readonly publicUrl: string | undefined;
   /** Subgraph URLs (`<SUBGRAPH>_URL`, default the contract's ports on 127.0.0.1; consent at the issuer's port). */
   readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
+  /**
+   * `<NAME>_URL` of every variable so named, by lower-case name: where to reach a subgraph that a published supergraph
+   * names but this process's registry does not (yet). Without one, dev mode uses the supergraph's own `@join__graph(url:)`;
+   * production refuses such a supergraph.
+   */
+  readonly subgraphUrlOverrides: Readonly<Record<string, string>>;
+  /** The supergraph in service (`SUPERGRAPH_PATH`, default the committed `schema/supergraph.graphql`). */
+  readonly supergraphPath: string;
+  /** How often that file is looked at for a newly published supergraph (`SUPERGRAPH_RELOAD_SECONDS`, default 10). */
+  readonly supergraphReloadSeconds: number;
   /** A register that has not answered in this time is given up on; its fields come back null. */
   readonly subgraphTimeoutMs: number;
   readonly bodyLimitBytes: number;
@@ -41,7 +53,7 @@ export interface GatewayConfig {
   readonly introspection: boolean;
   /** The registered operations, one `<client id>.json` manifest per client (`TRUSTED_DOCUMENTS_DIR`). */
   readonly trustedDocumentsDir: string;
-  /** Clients that may send unregistered documents: the citizen's own client in dev mode, nobody in production. */
+  /** Clients that may send unregistered documents: the hub's own clients in dev mode, nobody in production. */
   readonly adHocClients: ReadonlySet<string>;
   /** How often the registry folder is looked at for changes (`TRUSTED_DOCUMENTS_RELOAD_SECONDS`, default 10). */
   readonly trustedDocumentsReloadSeconds: number;
@@ -56,13 +68,7 @@ export interface GatewayConfig {
 /** Reads and validates the gateway's configuration. */
 export function readGatewayConfig(env: Env): GatewayConfig {
   const mode = readMode(env);
-  const subgraphUrls = Object.fromEntries(
-    SUBGRAPHS.map((subgraph) => {
-      const variable = subgraph === 'consent' ? 'AUTH_PORT' : REGISTER_PORT_VARIABLE[subgraph];
-      const fallback = `http://127.0.0.1:${readPort(env, variable, DEFAULT_PORTS[variable])}/graphql`;
-      return [subgraph, env[`${subgraph.toUpperCase()}_URL`] ?? fallback];
-    }),
-  ) as Record<SubgraphName, string>;
+  const subgraphUrls: Record<SubgraphName, string> = Object.fromEntries(SUBGRAPHS.map((subgraph) => [subgraph, readSubgraphUrl(env, subgraph)]));
   const algorithms = (env.ACCESS_TOKEN_ALGORITHMS ?? 'ES256').split(',').map((alg) => alg.trim());
   return Object.freeze({
     mode,
@@ -72,6 +78,11 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     audience: readGatewayAudience(env),
     publicUrl: readPublicUrl(env),
     subgraphUrls: Object.freeze(subgraphUrls),
+    subgraphUrlOverrides: Object.freeze(Object.fromEntries(Object.entries(env)
+      .filter((entry): entry is [string, string] => /^[A-Z][A-Z0-9]*_URL$/.test(entry[0]) && Boolean(entry[1]))
+      .map(([key, value]) => [key.slice(0, -'_URL'.length).toLowerCase(), value]))),
+    supergraphPath: env.SUPERGRAPH_PATH || fileURLToPath(SUPERGRAPH_PATH),
+    supergraphReloadSeconds: readPositiveInt(env, 'SUPERGRAPH_RELOAD_SECONDS', 10),
     subgraphTimeoutMs: readPositiveInt(env, 'SUBGRAPH_TIMEOUT_MS', 3000),
     bodyLimitBytes: readPositiveInt(env, 'GATEWAY_BODY_LIMIT_BYTES', 64 * 1024),
     limits: Object.freeze({
@@ -89,7 +100,8 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     }),
     introspection: mode === 'dev',
     trustedDocumentsDir: env.TRUSTED_DOCUMENTS_DIR ?? DEFAULT_TRUSTED_DOCUMENTS_DIR,
-    adHocClients: Object.freeze(new Set(mode === 'dev' ? ['citizen-portal'] : [])),
+    // The caseworkers' console too, so a token from `npm run token -- --caseworker <queue>` can explore (CONTRACT.md).
+    adHocClients: Object.freeze(new Set(mode === 'dev' ? ['citizen-portal', 'caseworker-console'] : [])),
     trustedDocumentsReloadSeconds: readPositiveInt(env, 'TRUSTED_DOCUMENTS_RELOAD_SECONDS', 10),
     algorithms: Object.freeze(algorithms),
     issuerKeys: readIssuerKeysTiming(env),

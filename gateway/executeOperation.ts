@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { execute, getVariableValues, GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { SubgraphName } from '../lib/config.js';
 import { HubError } from '../lib/errors.js';
@@ -7,7 +6,9 @@ import { scrub, type Logger } from '../lib/logger.js';
 import { LruCache } from '../lib/lru.js';
 import type { FieldRequirement } from '../lib/subgraph/requirements.js';
 import { authorizeOperation, setNullAt, type AuthorizedOperation } from './authorizeOperation.js';
+import { completeResponse } from './completeResponse.js';
 import { failureErrors, type GatewayError } from './failures.js';
+import type { FederationEngine } from './federationEngine.js';
 import { SubgraphFailed, type GatewayRequestContext } from './subgraphDataSource.js';
 
 /** What the gateway answers to one GraphQL operation. */
@@ -25,9 +26,12 @@ export interface OperationOutcome {
 /** Collaborators of {@link createOperationExecutor}. */
 export interface OperationExecutorOptions {
   apiSchema: GraphQLSchema;
-  executor: GatewayExecutor;
+  /** Plans and runs the authorized operation (gateway/federationEngine.ts). */
+  engine: Pick<FederationEngine, 'execute'>;
   requirements: ReadonlyMap<string, FieldRequirement>;
   owners: ReadonlyMap<string, SubgraphName>;
+  /** Entity types (gateway/supergraph.ts): a register's error on their fields stays with that field. */
+  entities: ReadonlySet<string>;
 }
 
 /**
@@ -40,7 +44,14 @@ const PASSED_THROUGH: ReadonlyMap<string, string> = new Map([
   ['FORBIDDEN', 'The register refused this request'],
   ['NOT_FOUND', 'No such record'],
   ['BAD_USER_INPUT', 'An argument is malformed or out of range (see the field\'s description in the schema)'],
+  ['RATE_LIMITED', 'Too many requests; try again later'],
 ]);
+
+/**
+ * The hub's own subgraphs, whose error messages are the hub's code and written for the client (no register value,
+ * no person): they pass through as they are, so a citizen hears *why* a request was refused.
+ */
+const HUB_OWNED_SUBGRAPHS: ReadonlySet<string> = new Set(['requests']);
 
 interface CachedAuthorization extends AuthorizedOperation {
   readonly queryHash: string;
@@ -86,31 +97,30 @@ export function createOperationExecutor(options: OperationExecutorOptions) {
     if (!authorized.document || !authorized.operation) return { body: { errors: unauthorized }, executed: null };
 
     if (isIntrospectionOnly(authorized.operation)) {
-      // Introspection answers from the published schema, not the executor's relaxed copy.
+      // Introspection needs no register: it is answered from the published schema here.
       const result = await execute({ schema: options.apiSchema, document: authorized.document, variableValues: variables });
       const body = { data: result.data as Record<string, unknown>, errors: result.errors?.map((e) => ({ message: e.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
       return { body, executed: authorized.operation };
     }
 
-    const response = await options.executor({
-      request: { query: prepared.query, variables, operationName: authorized.operation.name?.value },
+    const response = await options.engine.execute({
       document: authorized.document,
       operationName: authorized.operation.name?.value ?? null,
-      operation: authorized.operation,
       queryHash: authorized.queryHash,
+      variables,
       context: context as GatewayRequestContext & Record<string, any>,
       logger,
-      metrics: {},
-      cache: undefined as never,
-      schema: options.apiSchema,
-      source: prepared.query,
-      overallCachePolicy: undefined as never,
-      requestIsBatched: false,
-    } as never);
+    });
 
-    const data = (response.data ?? null) as Record<string, unknown> | null;
     const failed = failureErrors(options.apiSchema, authorized.operation, options.owners, context.failures);
-    for (const path of [...authorized.nullPaths, ...failed.nullPaths]) setNullAt(data, path);
+    const erroredPaths = response.errors.flatMap((error) => (error.path && !(error.originalError instanceof SubgraphFailed) ? [error.path] : []));
+    const data = completeResponse(options.apiSchema, authorized.operation, response.data, {
+      placeholders: authorized.placeholders,
+      failedPaths: failed.nullPaths,
+      erroredPaths,
+      entities: options.entities,
+    });
+    for (const path of authorized.nullPaths) setNullAt(data, path);
     const passed = (response.errors ?? []).flatMap((error: unknown) => maskExecutionError(error, logger));
     const errors = [...unauthorized, ...failed.errors, ...passed];
     return { body: errors.length > 0 ? { data, errors } : { data }, executed: authorized.operation };
@@ -139,7 +149,12 @@ function maskExecutionError(error: unknown, logger: Logger): GatewayError[] {
   if (original instanceof SubgraphFailed || error instanceof SubgraphFailed) return [];
   const code = graphqlError?.extensions?.code;
   const message = typeof code === 'string' ? PASSED_THROUGH.get(code) : undefined;
-  if (message) return [{ message, path: graphqlError.path, extensions: { code: code as string } }];
+  if (message) {
+    const own = HUB_OWNED_SUBGRAPHS.has(String(graphqlError.extensions?.serviceName));
+    const retryAfterSeconds = graphqlError.extensions?.retryAfterSeconds;
+    const extensions = code === 'RATE_LIMITED' && typeof retryAfterSeconds === 'number' ? { code: code as string, retryAfterSeconds } : { code: code as string };
+    return [{ message: own ? graphqlError.message : message, path: graphqlError.path, extensions }];
+  }
   logger.error({ err: original, code }, 'operation error masked');
   return [{ message: 'Internal error', path: graphqlError?.path, extensions: { code: code === 'INTERNAL_SERVER_ERROR' ? code : 'SUBGRAPH_ERROR' } }];
 }

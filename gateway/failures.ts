@@ -7,7 +7,7 @@ import type { SubgraphFailure } from './subgraphDataSource.js';
 export interface GatewayError {
   message: string;
   path?: readonly (string | number)[];
-  extensions: { code: string };
+  extensions: { code: string; retryAfterSeconds?: number };
 }
 
 const MESSAGES: Readonly<Record<SubgraphFailure, string>> = {
@@ -34,7 +34,9 @@ export function failureErrors(
   function walk(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, path: ResponsePath, parentOwner: SubgraphName | undefined) {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, parentType, path, parentOwner);
+        // Fields inside a type condition belong to that type (its own resolver may differ from the interface's).
+        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parentType;
+        walk(selection.selectionSet, condition && isCompositeType(condition) ? condition : parentType, path, parentOwner);
         continue;
       }
       if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) continue;

@@ -9,6 +9,8 @@ export interface GatewayReadinessOptions {
   /** The consent database, where every partner request's consent is checked and every disclosure recorded. */
   consentDatabase: () => Promise<boolean>;
   subgraphUrls: Readonly<Record<SubgraphName, string>>;
+  /** SHA-256 of the supergraph in service (gateway/supergraphReloader.ts), so operators see which one each process runs. */
+  supergraphHash?: () => string;
   /** Subgraph `/readyz` fetch; tests swap it. */
   fetch?: typeof fetch;
 }
@@ -30,7 +32,10 @@ export function createGatewayReadiness(options: GatewayReadinessOptions): () => 
     const ready = keys.state !== 'stale' && database && Object.values(subgraphs).every((state) => state === 'ready');
     return {
       ready,
-      checks: { issuerKeys: keys.state, issuerKeysAgeSeconds: keys.ageSeconds, consentDatabase: database ? 'up' : 'down', subgraphs },
+      checks: {
+        issuerKeys: keys.state, issuerKeysAgeSeconds: keys.ageSeconds, consentDatabase: database ? 'up' : 'down', subgraphs,
+        ...(options.supergraphHash ? { supergraph: options.supergraphHash() } : {}),
+      },
     };
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Supergraph } from '@apollo/federation-internals';
-import { Kind, parse, print, type GraphQLSchema, type DocumentNode, valueFromASTUntyped } from 'graphql';
+import { Kind, parse, type GraphQLSchema, type DocumentNode, valueFromASTUntyped } from 'graphql';
 import { authorizationRequirements, loadableSupergraph } from '../schema/gatewaySupergraph.js';
 import type { SubgraphName } from '../lib/config.js';
 import type { FieldRequirement } from '../lib/subgraph/requirements.js';
@@ -9,12 +9,18 @@ import type { FieldRequirement } from '../lib/subgraph/requirements.js';
 export interface GatewaySupergraph {
   /** The published API schema: what clients validate and introspect against. */
   readonly apiSchema: GraphQLSchema;
-  /** The SDL the executor runs on (see {@link relaxEntityFields}). */
+  /**
+   * The SDL the federation engine plans and executes on: the supergraph as composed, less only the security
+   * `@link`s `@apollo/gateway` refuses to load. Its types are never changed (gateway/federationEngine.ts says how
+   * withheld and failed fields still come back as null without wiping out their parents).
+   */
   readonly executionSdl: string;
   /** `@authenticated`/`@requiresScopes` of every field, enforced by the gateway itself. */
   readonly requirements: ReadonlyMap<string, FieldRequirement>;
   /** The register that resolves each `Type.field`, for pathed errors when that register fails. */
   readonly owners: ReadonlyMap<string, SubgraphName>;
+  /** Types with a `@key` in some subgraph: a register's error on one of their fields is confined to that field. */
+  readonly entities: ReadonlySet<string>;
 }
 
 /** The committed supergraph. */
@@ -28,27 +34,8 @@ export function loadGatewaySupergraph(sdl: string = readFileSync(SUPERGRAPH_PATH
   for (const [coordinate, requirement] of authorizationRequirements(sdl)) {
     requirements.set(coordinate, { authenticated: requirement.authenticated, scopes: requirement.scopes });
   }
-  return { apiSchema, executionSdl: print(relaxEntityFields(parse(loadable))), requirements, owners: fieldOwners(parse(loadable)) };
-}
-
-/**
- * Makes the fields of entity types nullable in the executor's copy. The contract says an unauthorized field
- * or a failed register's field comes back null with the rest of the data kept; GraphQL's null propagation on
- * a non-null field would instead wipe out `me` and everything with it. The published schema is unchanged.
- */
-export function relaxEntityFields(document: DocumentNode): DocumentNode {
-  return {
-    ...document,
-    definitions: document.definitions.map((definition) => {
-      if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) return definition;
-      const isEntity = definition.directives?.some((directive) => directive.name.value === 'join__type' && directive.arguments?.some((arg) => arg.name.value === 'key'));
-      if (!isEntity) return definition;
-      return {
-        ...definition,
-        fields: definition.fields?.map((field) => (field.type.kind === Kind.NON_NULL_TYPE ? { ...field, type: field.type.type } : field)),
-      };
-    }),
-  };
+  const document = parse(loadable);
+  return { apiSchema, executionSdl: loadable, requirements, owners: fieldOwners(document), entities: entityTypes(document) };
 }
 
 /** Which subgraph resolves each field, from the supergraph's `@join__type`/`@join__field` and `@join__graph`. */
@@ -70,15 +57,39 @@ export function fieldOwners(document: DocumentNode): Map<string, SubgraphName> {
       .map((arg) => graphNames.get(String(valueFromASTUntyped(arg.value))))
       .filter((graph): graph is SubgraphName => graph !== undefined);
   const owners = new Map<string, SubgraphName>();
+  const inherited: Array<{ coordinate: string; field: string; interfaces: string[] }> = [];
   for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
     const typeGraphs = graphOf(definition.directives, 'join__type');
     for (const field of definition.fields ?? []) {
+      const coordinate = `${definition.name.value}.${field.name.value}`;
+      // A bare @join__field (no graph) on an implementation: the field comes from an @interfaceObject, whose
+      // subgraph owns the interface's field.
+      const bare = field.directives?.some((d) => d.name.value === 'join__field' && !d.arguments?.some((arg) => arg.name.value === 'graph'));
+      if (bare) {
+        inherited.push({ coordinate, field: field.name.value, interfaces: (definition.interfaces ?? []).map((i) => i.name.value) });
+        continue;
+      }
       const fieldGraphs = graphOf(field.directives, 'join__field');
       const owner = fieldGraphs.length > 0 ? fieldGraphs : typeGraphs;
       // A key field lives in every subgraph; name the first, which is enough for a failure report.
-      if (owner[0]) owners.set(`${definition.name.value}.${field.name.value}`, owner[0]);
+      if (owner[0]) owners.set(coordinate, owner[0]);
     }
   }
+  for (const { coordinate, field, interfaces } of inherited) {
+    const owner = interfaces.map((name) => owners.get(`${name}.${field}`)).find((graph) => graph !== undefined);
+    if (owner) owners.set(coordinate, owner);
+  }
   return owners;
+}
+
+/** Object and interface types that have a `@join__type(key:)` in some subgraph. */
+export function entityTypes(document: DocumentNode): Set<string> {
+  const entities = new Set<string>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
+    const keyed = definition.directives?.some((directive) => directive.name.value === 'join__type' && directive.arguments?.some((arg) => arg.name.value === 'key'));
+    if (keyed) entities.add(definition.name.value);
+  }
+  return entities;
 }

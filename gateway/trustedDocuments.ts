@@ -4,13 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { documentHash, parseManifest, type TrustedDocument } from '../lib/trustedDocuments.js';
+import { documentHash, readTrustedDocumentsDir, type TrustedDocument } from '../lib/trustedDocuments.js';
 
 /** The committed registry: the dev clients' manifests (`citizen-portal.json`, `demo-bank.json`). */
 export const DEFAULT_TRUSTED_DOCUMENTS_DIR = fileURLToPath(new URL('./trusted-documents/', import.meta.url));
-
-/** A client's manifest file is `<client id>.json`; anything else in the folder is refused, not skipped. */
-const MANIFEST_FILE = /^([a-z0-9][a-z0-9-]{0,63})\.json$/;
 
 /** What a request names as its document: its own text, or the hash of a registered one. */
 export interface DocumentReference {
@@ -32,10 +29,7 @@ export interface TrustedDocumentsOptions {
 /** Reads every `<client id>.json` manifest of a folder; a malformed one stops the gateway from starting. */
 export function loadTrustedDocuments(dir: string): Map<string, Map<string, TrustedDocument>> {
   const registry = new Map<string, Map<string, TrustedDocument>>();
-  for (const file of readdirSync(dir).sort()) {
-    const clientId = MANIFEST_FILE.exec(file)?.[1];
-    if (!clientId) throw new TypeError(`trusted documents: ${file} is not named <client id>.json`);
-    const manifest = parseManifest(readFileSync(join(dir, file), 'utf8'), `trusted documents ${file}`);
+  for (const [clientId, manifest] of readTrustedDocumentsDir(dir)) {
     registry.set(clientId, new Map(manifest.operations.map((operation) => [operation.id, operation])));
   }
   return registry;
@@ -45,8 +39,12 @@ export function loadTrustedDocuments(dir: string): Map<string, Map<string, Trust
 export interface TrustedDocuments {
   /** The text to run for `clientId`'s request; throws `PERSISTED_QUERY_NOT_IN_LIST` or `QUERY_NOT_IN_SAFELIST`. */
   documentFor(clientId: string, request: DocumentReference): string;
+  /** The registered name of `clientId`'s operation with this exact text, or undefined (an ad-hoc document); for metrics. */
+  registeredName(clientId: string, query: string): string | undefined;
   /** Puts a new registry in place once every document in it passes `validate`; else throws and keeps the old one. */
   replace(registry: ReadonlyMap<string, ReadonlyMap<string, TrustedDocument>>): void;
+  /** Every registered operation in service, with its client: what a new supergraph must still validate. */
+  operations(): Array<{ clientId: string; operation: TrustedDocument }>;
 }
 
 /**
@@ -86,8 +84,14 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
       if (options.adHocClients.has(clientId) || registered?.has(documentHash(query))) return query;
       throw new HubError('QUERY_NOT_IN_SAFELIST', 'This client may run only its registered operations: send a registered document or its documentId');
     },
+    registeredName(clientId, query) {
+      return registry.get(clientId)?.get(documentHash(query))?.name;
+    },
     replace(next) {
       registry = checked(next);
+    },
+    operations() {
+      return [...registry].flatMap(([clientId, operations]) => [...operations.values()].map((operation) => ({ clientId, operation })));
     },
   };
 }
@@ -99,6 +103,8 @@ export interface WatchTrustedDocumentsOptions {
   intervalMs: number;
   documents: TrustedDocuments;
   logger: Logger;
+  /** Told of each reload attempt: `applied`, `refused` (did not load or validate) or `failed` (folder unreadable). */
+  onReload?: (outcome: 'applied' | 'refused' | 'failed') => void;
 }
 
 /**
@@ -115,6 +121,7 @@ export function watchTrustedDocuments(options: WatchTrustedDocumentsOptions): ()
       seen = fingerprint(options.dir);
     } catch (error) {
       options.logger.error({ err: error }, 'trusted documents folder unreadable; the registry in place stays');
+      options.onReload?.('failed');
       return;
     }
     if (seen === applied || seen === refused) return;
@@ -124,9 +131,11 @@ export function watchTrustedDocuments(options: WatchTrustedDocumentsOptions): ()
       applied = seen;
       refused = undefined;
       options.logger.info({ clients: [...registry.keys()], operations: [...registry.values()].reduce((n, ops) => n + ops.size, 0) }, 'trusted documents reloaded');
+      options.onReload?.('applied');
     } catch (error) {
       refused = seen;
       options.logger.error({ reason: (error as Error).message }, 'trusted documents not reloaded; the registry in place stays');
+      options.onReload?.('refused');
     }
   }, options.intervalMs);
   timer.unref();

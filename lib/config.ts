@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readSubgraphRegistry, type SubgraphEntry } from './subgraphRegistry.js';
 
 /** `dev` runs on embedded storage with generated keys and a test login; `production` demands explicit configuration. */
 export type HubMode = 'dev' | 'production';
@@ -57,26 +58,22 @@ export const DEFAULT_PORTS = Object.freeze({
   AUTH_PORT: 4100,
   PORTAL_PORT: 4200,
   PARTNER_PORT: 4300,
+  /** The hub's own requests subgraph (free-text requests, requests issue). */
+  REQUESTS_PORT: 4005,
+  /** The caseworkers' console (requests issue). */
+  CONSOLE_PORT: 4400,
 });
 
-/** The four registers, each served by its own subgraph. */
+/** The four registers the portal shows and the synthetic seed fills; every subgraph served is in {@link SUBGRAPHS}. */
 export const REGISTERS = ['population', 'tax', 'vehicles', 'education'] as const;
 /** One of {@link REGISTERS}. */
 export type Register = (typeof REGISTERS)[number];
-
-/** Port variable of each register's subgraph. */
-export const REGISTER_PORT_VARIABLE: Readonly<Record<Register, keyof typeof DEFAULT_PORTS>> = Object.freeze({
-  population: 'POPULATION_PORT',
-  tax: 'TAX_PORT',
-  vehicles: 'VEHICLES_PORT',
-  education: 'EDUCATION_PORT',
-});
 
 /**
  * Database URL of a register: `<REGISTER>_DATABASE_URL`, else `DATABASE_URL`, else (dev mode only) an
  * embedded SQLite file in the hub home. Production refuses to guess.
  */
-export function readRegisterDatabaseUrl(env: Env, register: Register): string {
+export function readRegisterDatabaseUrl(env: Env, register: string): string {
   return readServiceDatabaseUrl(env, register.toUpperCase());
 }
 
@@ -99,6 +96,19 @@ export function readConsentDatabaseUrl(env: Env): string {
   return readServiceDatabaseUrl(env, 'CONSENT');
 }
 
+/**
+ * Database of free-text requests, their conversations and the caseworkers' corrections: `REQUESTS_DATABASE_URL`, else
+ * `DATABASE_URL`, else (dev mode only) `HUB_HOME/requests.sqlite`.
+ */
+export function readRequestsDatabaseUrl(env: Env): string {
+  return readServiceDatabaseUrl(env, 'REQUESTS');
+}
+
+/** Where the caseworkers' console is reached (its OAuth redirect URIs live under it): `CONSOLE_URL`, else `CONSOLE_PORT`. */
+export function readConsoleUrl(env: Env): string {
+  return (env.CONSOLE_URL ?? `http://127.0.0.1:${readPort(env, 'CONSOLE_PORT', DEFAULT_PORTS.CONSOLE_PORT)}`).replace(/\/$/, '');
+}
+
 /** Resource identifier (token audience) of the gateway. */
 export function readGatewayAudience(env: Env): string {
   return env.GATEWAY_AUDIENCE ?? `http://127.0.0.1:${readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.GATEWAY_PORT)}/graphql`;
@@ -109,10 +119,38 @@ export function readIssuer(env: Env): string {
   return env.ISSUER_URL ?? `http://127.0.0.1:${readPort(env, 'AUTH_PORT', DEFAULT_PORTS.AUTH_PORT)}`;
 }
 
-/** Every subgraph the gateway joins: the four registers and the consent service's own (consents, disclosures). */
-export const SUBGRAPHS = [...REGISTERS, 'consent'] as const;
+// Read once at start: the list of subgraphs is data (subgraphs/registry.json), so a register joins without code edits.
+const REGISTRY: readonly SubgraphEntry[] = readSubgraphRegistry();
+
+/** Every subgraph the gateway joins, from `subgraphs/registry.json`: the registers and the consent service's own. */
+export const SUBGRAPHS: readonly string[] = Object.freeze(REGISTRY.map((entry) => entry.name));
 /** One of {@link SUBGRAPHS}. */
-export type SubgraphName = (typeof SUBGRAPHS)[number];
+export type SubgraphName = string;
+
+/** The registry entry of a subgraph; a name that is not in the registry is a misconfiguration. */
+export function subgraphEntry(name: string, registry: readonly SubgraphEntry[] = REGISTRY): SubgraphEntry {
+  const entry = registry.find((candidate) => candidate.name === name);
+  if (!entry) throw new TypeError(`subgraph "${name}" is not in subgraphs/registry.json`);
+  return entry;
+}
+
+/**
+ * The port a subgraph listens on: its port variable (`<NAME>_PORT`), else its registry default. A register not in
+ * this tree's registry (one scaffolded in another copy of the tree) must be given `<NAME>_PORT`.
+ */
+export function readSubgraphPort(env: Env, name: string, registry: readonly SubgraphEntry[] = REGISTRY): number {
+  const entry = registry.find((candidate) => candidate.name === name);
+  if (entry) return readPort(env, entry.portVariable, entry.port);
+  const variable = `${name.toUpperCase()}_PORT`;
+  if (!env[variable]) throw new TypeError(`subgraph "${name}" is not in subgraphs/registry.json and ${variable} is not set`);
+  return readPort(env, variable, 0);
+}
+
+/** Where the gateway reaches a subgraph: `<NAME>_URL`, else its port on loopback. */
+export function readSubgraphUrl(env: Env, name: string, registry: readonly SubgraphEntry[] = REGISTRY): string {
+  const entry = subgraphEntry(name, registry);
+  return env[entry.urlVariable] || `http://127.0.0.1:${readSubgraphPort(env, name, registry)}/graphql`;
+}
 
 /** Audience of the internal credential for one subgraph: it names the subgraph, not a URL that may change. */
 export function subgraphAudience(subgraph: SubgraphName): string {

@@ -103,3 +103,27 @@ export function formatHetu(dateOfBirth: string, individualNumber: number, centur
   const zzz = String(individualNumber).padStart(3, '0');
   return `${ddmmyy}${sign}${zzz}${controlCharacter(ddmmyy, zzz)}`;
 }
+
+/** What {@link maskIdentityCodes} puts in place of each code. */
+export const MASKED_IDENTITY_CODE = '[identity code hidden]';
+/** Anything shaped like a personal identity code (valid or not), not glued to other letters or digits. */
+const CODE_IN_TEXT = /(?<![0-9A-Za-z])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![0-9A-Za-z])/gi;
+
+/**
+ * Replaces everything shaped like a personal identity code in a free text, valid or not: a mistyped code is still
+ * somebody's code, and a person writing to an authority often pastes theirs (or a child's) in the message.
+ */
+export function maskIdentityCodes(text: string): string {
+  return text.replace(CODE_IN_TEXT, MASKED_IDENTITY_CODE);
+}
+
+/** The shape of an identity code anywhere in a string, case-insensitive (what the log scrubber looks for). */
+const CODE_SHAPE = /\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]/i;
+
+/**
+ * Whether a string holds something shaped like an identity code anywhere: hex ids (a trace id) can by chance, and
+ * an id that reaches every log line must not (it would be redacted there, or be a way to plant a code in the logs).
+ */
+export function hasIdentityCodeShape(text: string): boolean {
+  return CODE_SHAPE.test(text);
+}

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { traceFields } from './telemetry/spans.js';
 
 /** A personal identity code (henkilötunnus) anywhere in a string, any century sign. */
 const IDENTITY_CODE = /\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]/gi;
@@ -63,6 +64,8 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       base: { service: options.service },
+      // The active span's trace id on every line (OpenTelemetry's log correlation: trace_id, span_id, trace_flags).
+      mixin: traceFields,
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       formatters: { log: (object) => scrubValue(object, 0) as Record<string, unknown> },
       hooks: {

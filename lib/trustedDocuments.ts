@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 
 /**
@@ -20,6 +22,23 @@ export interface TrustedDocument {
 }
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+/** A client's manifest file is `<client id>.json`; anything else in a registry folder is refused, not skipped. */
+const MANIFEST_FILE = /^([a-z0-9][a-z0-9-]{0,63})\.json$/;
+
+/**
+ * Reads every `<client id>.json` manifest of a registry folder (the gateway's `TRUSTED_DOCUMENTS_DIR`), by client id
+ * in name order; a file not so named or a malformed manifest throws a `TypeError` naming the file.
+ */
+export function readTrustedDocumentsDir(dir: string): Map<string, TrustedDocumentManifest> {
+  const manifests = new Map<string, TrustedDocumentManifest>();
+  for (const file of readdirSync(dir).sort()) {
+    const clientId = MANIFEST_FILE.exec(file)?.[1];
+    if (!clientId) throw new TypeError(`trusted documents: ${file} is not named <client id>.json`);
+    manifests.set(clientId, parseManifest(readFileSync(join(dir, file), 'utf8'), `trusted documents ${file}`));
+  }
+  return manifests;
+}
 
 /** The SHA-256 of a document's exact text, in hex: its identity in a manifest. */
 export function documentHash(body: string): string {

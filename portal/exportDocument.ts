@@ -12,7 +12,8 @@ interface RegisterExport {
 
 /**
  * "Download my data" (GDPR art. 15 and 20): every register's data grouped by register, every consent with its
- * receipt and purpose in all three languages, and the whole disclosure log, as one JSON document.
+ * receipt and purpose in all three languages, the whole disclosure log and the citizen's requests with their
+ * conversations, as one JSON document (the payload of the signed download, signedExport.ts).
  */
 export function exportDocument(exported: DataExport, now: Date) {
   const registers = Object.fromEntries(REGISTERS.map((register): [Register, RegisterExport] => {
@@ -29,5 +30,7 @@ export function exportDocument(exported: DataExport, now: Date) {
     registers,
     consents: exported.consents,
     disclosures: exported.disclosures,
+    // null: the requests service could not answer (an empty list would say "you have sent nothing").
+    requests: exported.requests,
   };
 }

@@ -1,4 +1,5 @@
 import { readBody } from '../lib/http/service.js';
+import type { exportDocument } from './exportDocument.js';
 import { setCookie, sessionCookieName } from './cookies.js';
 import { HubClientError, type HubClient } from './hubClient.js';
 import { renderErrorPage, type ErrorKind } from './pages/errorPage.js';
@@ -16,6 +17,10 @@ export interface HandlerOptions {
   /** Headers of every HTML page (CSP and the rest). */
   pageHeaders: Record<string, string>;
   now: () => number;
+  /** Signs "Download all my data" (signedExport.ts). */
+  signExport: (document: ReturnType<typeof exportDocument>, now: Date) => Promise<string>;
+  /** The portal's published key set (`/.well-known/jwks.json`). */
+  jwks: { keys: object[] };
 }
 
 const FORM_LIMIT = 4096;
@@ -71,10 +76,10 @@ export function createKit(options: HandlerOptions) {
   }
 
   /** Reads a POSTed form and checks its CSRF token against the session's; false after answering 403. */
-  async function checkedForm(ctx: PortalContext): Promise<URLSearchParams | undefined> {
+  async function checkedForm(ctx: PortalContext, limit = FORM_LIMIT): Promise<URLSearchParams | undefined> {
     const type = ctx.req.headers['content-type'] ?? '';
     const origin = ctx.req.headers.origin;
-    const form = /^application\/x-www-form-urlencoded\b/i.test(type) ? new URLSearchParams(await readBody(ctx.req, FORM_LIMIT)) : undefined;
+    const form = /^application\/x-www-form-urlencoded\b/i.test(type) ? new URLSearchParams(await readBody(ctx.req, limit)) : undefined;
     // The synchronizer token is the defence (OWASP CSRF cheat sheet); a foreign Origin is refused as well.
     const foreign = origin !== undefined && origin !== new URL(options.publicUrl()).origin;
     if (!ctx.session || !form || foreign || !csrfTokenMatches(ctx.session, form.get('csrf'))) {

@@ -6,6 +6,7 @@ import { renderMyDataPage } from './pages/myDataPage.js';
 import { renderRevokePage } from './pages/revokePage.js';
 import { renderSignedOutPage } from './pages/signedOutPage.js';
 import { redirect, send, type PortalContext } from './respond.js';
+import { createRequestHandlers } from './requestHandlers.js';
 import { createSignInHandlers } from './signInHandlers.js';
 
 export type { HandlerOptions } from './handlerKit.js';
@@ -20,6 +21,7 @@ export function createHandlers(options: HandlerOptions) {
   const { html, error, withHub, checkedForm } = kit;
   const handlers = {
     ...createSignInHandlers(options, kit),
+    requests: createRequestHandlers(options, kit),
 
     async home(ctx: PortalContext): Promise<void> {
       if (!ctx.session?.signedIn) return html(ctx, 200, renderSignedOutPage({ lang: ctx.lang, path: ctx.path }));
@@ -91,13 +93,25 @@ export function createHandlers(options: HandlerOptions) {
 
     async download(ctx: PortalContext): Promise<void> {
       await withHub(ctx, async (token) => {
-        const document = exportDocument(await hub.everything(token), new Date(options.now()));
+        const now = new Date(options.now());
+        // A compact JWS signed with the portal's key (signedExport.ts): a third party can check what the registers say.
+        const signed = await options.signExport(exportDocument(await hub.everything(token), now), now);
         send(ctx, 200, {
           ...options.pageHeaders,
-          'content-type': 'application/json; charset=utf-8',
-          'content-disposition': 'attachment; filename="my-data.json"',
-        }, `${JSON.stringify(document, null, 2)}\n`);
+          'content-type': 'application/jwt',
+          'content-disposition': 'attachment; filename="my-data.jwt"',
+        }, signed);
       });
+    },
+
+    /** The key set that verifies downloads: public, cacheable, readable from anywhere (it holds no secret). */
+    jwks(ctx: PortalContext): void {
+      send(ctx, 200, {
+        'content-type': 'application/jwk-set+json',
+        'cache-control': 'public, max-age=300',
+        'x-content-type-options': 'nosniff',
+        'access-control-allow-origin': '*',
+      }, JSON.stringify(options.jwks));
     },
 
     errorPage: error,

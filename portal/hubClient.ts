@@ -2,9 +2,10 @@ import type { Language } from '../lib/web/language.js';
 import { documentIdOf } from '../lib/trustedDocuments.js';
 import { PORTAL_OPERATIONS, type PortalOperation } from './operations.js';
 import { REGISTERS, registerOf, type MyData, type PersonData, type Register } from './registers.js';
+import type { RequestReceipt, ServiceRequestItem } from './requestModel.js';
 
 /** Why a call to the hub failed; each code has its own page. */
-export type HubClientErrorCode = 'SIGN_IN_REQUIRED' | 'NOT_FOUND' | 'HUB_UNAVAILABLE' | 'RATE_LIMITED';
+export type HubClientErrorCode = 'SIGN_IN_REQUIRED' | 'NOT_FOUND' | 'HUB_UNAVAILABLE' | 'RATE_LIMITED' | 'BAD_USER_INPUT';
 
 /** A failed call to the gateway. Its message is safe to log: no token, no register value. */
 export class HubClientError extends Error {
@@ -48,6 +49,8 @@ export interface DataExport {
   unavailableRegisters: Register[];
   consents: Array<Omit<ConsentItem, 'purpose'> & { purpose: Record<Language, string>; receipt: string }>;
   disclosures: DisclosureItem[];
+  /** The citizen's requests with their conversations; null when the requests service could not answer. */
+  requests: ServiceRequestItem[] | null;
 }
 
 /** The portal's calls to the gateway's GraphQL API, each with the citizen's own access token. */
@@ -59,6 +62,14 @@ export interface HubClient {
   disclosures(token: string, page: { first: number; before?: string }): Promise<DisclosureItem[]>;
   revokeConsent(token: string, consentId: string): Promise<{ id: string; status: string }>;
   everything(token: string): Promise<DataExport>;
+  /** Sends a free-text request; `BAD_USER_INPUT` and `RATE_LIMITED` failures are the citizen's to fix or wait out. */
+  submitRequest(token: string, text: string, about: string | undefined): Promise<RequestReceipt>;
+  /** The citizen's own requests, newest first. */
+  requests(token: string): Promise<ServiceRequestItem[]>;
+  /** The citizen answers in one of their requests' conversation. */
+  answerRequest(token: string, id: string, text: string): Promise<{ id: string; status: string }>;
+  /** The citizen says the request went to the wrong place (it moves to triage). */
+  disputeRoute(token: string, id: string): Promise<{ id: string; queue: string; status: string }>;
 }
 
 /** Options for {@link createHubClient}. */
@@ -111,7 +122,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
     } catch (cause) {
       throw new HubClientError('HUB_UNAVAILABLE', `The gateway answered ${response.status} without JSON`, { cause });
     }
-    if (!response.ok && !body.data) throw new HubClientError('HUB_UNAVAILABLE', `The gateway answered ${response.status}`);
+    if (!response.ok && !body.data) {
+      // 400: the citizen's own input refused as a whole (the gateway's status for BAD_USER_INPUT); said as such.
+      if (response.status === 400 && body.errors?.some((e) => e.extensions?.code === 'BAD_USER_INPUT')) throw new HubClientError('BAD_USER_INPUT', 'The gateway refused the input');
+      throw new HubClientError('HUB_UNAVAILABLE', `The gateway answered ${response.status}`);
+    }
     return { data: body.data ?? null, errors: Array.isArray(body.errors) ? body.errors : [] };
   }
 
@@ -123,6 +138,18 @@ export function createHubClient(options: HubClientOptions): HubClient {
       throw new HubClientError('HUB_UNAVAILABLE', `${what}: ${result.errors.map((e) => e.extensions?.code ?? 'error').join(', ') || 'no data'}`);
     }
     return result.data;
+  }
+
+  /** The requests service's answers: the citizen's own mistakes and limits by their code, anything else an outage. */
+  function requireRequestResult(result: { data: any; errors: GraphQLError[] }, what: string): any {
+    for (const code of ['BAD_USER_INPUT', 'RATE_LIMITED', 'NOT_FOUND'] as const) {
+      if (result.errors.some((e) => e.extensions?.code === code)) throw new HubClientError(code, `${what}: ${code}`);
+    }
+    return requireNoErrors(result, what);
+  }
+
+  async function myRequests(token: string): Promise<ServiceRequestItem[]> {
+    return requireRequestResult(await call(token, 'PortalMyRequests'), 'requests').me.requests;
   }
 
   async function myData(token: string): Promise<MyData> {
@@ -164,7 +191,12 @@ export function createHubClient(options: HubClientOptions): HubClient {
       return requireNoErrors(await call(token, 'PortalRevoke', { id: consentId }), 'revoke').revokeConsent;
     },
     async everything(token) {
-      const [data, consentData] = await Promise.all([myData(token), call(token, 'PortalExport')]);
+      const [data, consentData, requests] = await Promise.all([myData(token), call(token, 'PortalExport'),
+        // The requests service down must not cost the citizen the rest of their data: the document says so instead.
+        myRequests(token).catch((failure: unknown) => {
+          if (failure instanceof HubClientError && failure.code === 'HUB_UNAVAILABLE') return null;
+          throw failure;
+        })]);
       const exported = (requireNoErrors(consentData, 'export').me.consents as any[]).map(({ fi, sv, en, ...consent }) => ({ ...consent, purpose: { fi, sv, en } }));
       // Every page of the log, oldest last; a cursor that does not move ends the walk rather than looping.
       const all: DisclosureItem[] = [];
@@ -176,7 +208,17 @@ export function createHubClient(options: HubClientOptions): HubClient {
         if (page.length < EXPORT_PAGE || last === undefined || last.cursor === before) break;
         before = last.cursor;
       }
-      return { person: data.person, unavailableRegisters: [...data.unavailable], consents: exported, disclosures: all };
+      return { person: data.person, unavailableRegisters: [...data.unavailable], consents: exported, disclosures: all, requests };
+    },
+    async submitRequest(token, text, about) {
+      return requireRequestResult(await call(token, 'PortalSubmitRequest', { text, about: about ?? null }), 'submit request').submitRequest;
+    },
+    requests: myRequests,
+    async answerRequest(token, id, text) {
+      return requireRequestResult(await call(token, 'PortalAnswerRequest', { id, text }), 'answer request').answerRequest;
+    },
+    async disputeRoute(token, id) {
+      return requireRequestResult(await call(token, 'PortalDisputeRoute', { id }), 'dispute route').disputeRoute;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { PORTAL_REQUEST_OPERATIONS } from '../lib/requestOperations.js';
 import { PERSON_SELECTION } from './registers.js';
 
 const CONSENT_FIELDS = 'id status scopes grantedAt expiresAt revokedAt client { id name }';
@@ -15,6 +16,8 @@ export const PORTAL_OPERATIONS = Object.freeze({
   PortalReceipts: 'query PortalReceipts { me { consents { id receipt } } }',
   PortalRevoke: 'mutation PortalRevoke($id: ID!) { revokeConsent(id: $id) { id status } }',
   PortalExport: `query PortalExport { me { consents { ${CONSENT_FIELDS} receipt fi: purpose(language: "fi") sv: purpose(language: "sv") en: purpose(language: "en") } } }`,
+  // Ask or report, My requests (requests issue): defined beside the requests subgraph, registered with the rest.
+  ...PORTAL_REQUEST_OPERATIONS,
 });
 
 /** The name of one of the portal's operations. */

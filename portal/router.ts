@@ -3,12 +3,16 @@ import type { Handlers } from './handlers.js';
 import type { PortalContext } from './respond.js';
 
 const CONSENT_ACTION = /^\/consents\/([^/]+)\/(revoke|receipt)$/;
+const REQUEST_ACTION = /^\/requests\/([^/]+)\/(answer|dispute)$/;
+const PATHS = ['/', '/login', '/callback', '/logout', '/consents', '/disclosures', '/download', '/requests', '/requests/new', '/requests/sent', '/.well-known/jwks.json'];
 
 /** A fixed label for the request log: the consent id in a path is not logged. */
 export function routeName(path: string): string | undefined {
   const action = CONSENT_ACTION.exec(path)?.[2];
   if (action) return `/consents/:id/${action}`;
-  return ['/', '/login', '/callback', '/logout', '/consents', '/disclosures', '/download'].includes(path) ? path : undefined;
+  const requestAction = REQUEST_ACTION.exec(path)?.[2];
+  if (requestAction) return `/requests/:id/${requestAction}`;
+  return PATHS.includes(path) ? path : undefined;
 }
 
 /** Dispatches a request by path and method to the portal's handlers. */
@@ -26,6 +30,18 @@ export function createRouter(handlers: Handlers) {
       case '/consents': return get(() => handlers.consents(ctx));
       case '/disclosures': return get(() => handlers.disclosures(ctx));
       case '/download': return get(() => handlers.download(ctx));
+      case '/.well-known/jwks.json': return get(async () => handlers.jwks(ctx));
+      case '/requests/new': return get(() => handlers.requests.ask(ctx));
+      case '/requests/sent': return get(() => handlers.requests.sent(ctx));
+      case '/requests':
+        if (method === 'GET') return handlers.requests.list(ctx);
+        if (method === 'POST') return handlers.requests.submit(ctx);
+        return handlers.methodNotAllowed(ctx, 'GET, HEAD, POST');
+    }
+    const requestAction = REQUEST_ACTION.exec(path);
+    if (requestAction) {
+      const id = requestAction[1]!; // not decoded: a case number is letters, digits and dashes, anything else is not found
+      return post(() => (requestAction[2] === 'answer' ? handlers.requests.answer(ctx, id) : handlers.requests.dispute(ctx, id)));
     }
     const action = CONSENT_ACTION.exec(path);
     if (action) {

@@ -1,5 +1,6 @@
 import type { BaseSession, SessionStore } from '../lib/web/sessionStore.js';
 import type { Language } from '../lib/web/language.js';
+import type { RequestReceipt } from './requestModel.js';
 
 /** What the portal remembers of a signed-in citizen; written only sealed (encrypted), never to a log. */
 export interface SignedIn {
@@ -8,6 +9,8 @@ export interface SignedIn {
   readonly expiresAt: number;
   /** For the issuer's end_session endpoint (`id_token_hint`). */
   readonly idToken: string | undefined;
+  /** The scope the token was granted (the token response's `scope`), when the issuer said. */
+  readonly scope?: string;
   readonly signedInAt: number;
 }
 
@@ -21,10 +24,14 @@ export interface PendingSignIn {
 }
 
 /** A one-time message for the next page (after a redirect). */
-export interface Notice {
-  readonly kind: 'revoked';
-  readonly partner: string;
-}
+export type Notice =
+  | { readonly kind: 'revoked'; readonly partner: string }
+  | { readonly kind: 'answered' }
+  | { readonly kind: 'disputed' }
+  // The caseworkers' console's, after an action on a case.
+  | { readonly kind: 'replied' }
+  | { readonly kind: 'resolved' }
+  | { readonly kind: 'moved'; readonly id: string; readonly queue: string };
 
 /**
  * One browser's session. The browser holds only its random id; the rest lives sealed in the shared database
@@ -35,6 +42,8 @@ export interface Session extends BaseSession {
   signedIn?: SignedIn;
   pending?: PendingSignIn;
   notice?: Notice;
+  /** The receipt of the request just sent, for the result page after the redirect (once). */
+  sent?: RequestReceipt;
 }
 
 /** The portal's sessions. */

@@ -36,20 +36,26 @@ export interface SignIn {
 
 /** Options for {@link createSignIn}. */
 export interface SignInOptions {
-  config: PortalConfig;
+  config: Pick<PortalConfig, 'issuer' | 'upstreamTimeoutMs'>;
+  /** The OAuth client (default the portal's, `citizen-portal`); the caseworkers' console passes its own. */
+  clientId?: string;
+  /** The scope asked for (default {@link PORTAL_SCOPE}). */
+  scope?: string;
   /** The portal's public URL, known once its port is bound. */
   publicUrl: () => string;
   fetch?: typeof fetch;
 }
 
-/** Creates the portal's OAuth client over openid-client 6. */
+/** Creates the portal's OAuth client over openid-client 6 (or, with `clientId` and `scope`, another public client's). */
 export function createSignIn(options: SignInOptions): SignIn {
   const { config } = options;
+  const clientId = options.clientId ?? PORTAL_CLIENT_ID;
+  const scope = options.scope ?? PORTAL_SCOPE;
   let discovered: Promise<client.Configuration> | undefined;
 
   function configuration(): Promise<client.Configuration> {
     discovered ??= client
-      .discovery(new URL(config.issuer), PORTAL_CLIENT_ID, { token_endpoint_auth_method: 'none' }, client.None(), {
+      .discovery(new URL(config.issuer), clientId, { token_endpoint_auth_method: 'none' }, client.None(), {
         // openid-client refuses plain http; allowed only for the issuer on this machine (dev).
         execute: isLoopbackHttp(config.issuer) ? [client.allowInsecureRequests] : [],
         timeout: Math.ceil(config.upstreamTimeoutMs / 1000),
@@ -72,7 +78,7 @@ export function createSignIn(options: SignInOptions): SignIn {
       const state = client.randomState();
       const url = client.buildAuthorizationUrl(issuer, {
         redirect_uri: `${options.publicUrl()}/callback`,
-        scope: PORTAL_SCOPE,
+        scope,
         code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
         code_challenge_method: 'S256',
         state,
@@ -88,7 +94,7 @@ export function createSignIn(options: SignInOptions): SignIn {
       try {
         const tokens = await client.authorizationCodeGrant(issuer, callbackUrl, { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state });
         const lifetimeMs = (tokens.expiresIn() ?? 300) * 1000;
-        return { accessToken: tokens.access_token, idToken: tokens.id_token, expiresAt: now + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, 1000), signedInAt: now };
+        return { accessToken: tokens.access_token, idToken: tokens.id_token, scope: tokens.scope, expiresAt: now + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, 1000), signedInAt: now };
       } catch (cause) {
         throw new SignInError('SIGN_IN_FAILED', 'The sign-in could not be completed', { cause });
       }

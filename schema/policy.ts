@@ -4,6 +4,8 @@ import {
 } from 'graphql';
 import vocabularyJson from './health-vocabulary.json' with { type: 'json' };
 import { authorizationRequirements } from './gatewaySupergraph.js';
+import { caseScopeEntries } from './caseScopes.js';
+import { partnerReachableFields } from './hubOnlyFields.js';
 import { linkedNames } from './linkedDirectives.js';
 import type { ScopeEntry } from './scopes.js';
 
@@ -11,10 +13,12 @@ import type { ScopeEntry } from './scopes.js';
 export type PolicyCode =
   | 'INVALID_SDL'
   | 'MISSING_AUTHORIZATION'
+  | 'AUTHENTICATED_ONLY'
   | 'UNKNOWN_SCOPE'
   | 'HEALTH_SCOPE'
   | 'HEALTH_DATA'
-  | 'PERSON_IDENTIFIER_ARGUMENT';
+  | 'PERSON_IDENTIFIER_ARGUMENT'
+  | 'PARTNER_REACHABLE';
 
 /** One broken rule, at a schema coordinate (`Type`, `Type.field`, `Type.field(arg:)` or `Enum.VALUE`). */
 export interface PolicyViolation {
@@ -36,13 +40,26 @@ export interface SubgraphSdl {
  * prostheses, medical limits), and a field carrying them is health data whatever scope guards it.
  */
 export const HEALTH_VOCABULARY: readonly string[] = Object.freeze([...vocabularyJson.terms]);
+/** Coordinates whose name uses a health word but that hold no health data (each with its reason in the JSON). */
+const HEALTH_NAME_EXEMPTIONS: ReadonlySet<string> = new Set(Object.keys(vocabularyJson.exemptCoordinates).filter((key) => !key.startsWith('$')));
 
 // Root fields never take a person's identifier: `me` is always the token's subject (CONTRACT.md, GraphQL API).
 const PERSON_IDENTIFIER_ARGUMENTS = /^(personalIdentityCode|hetu|henkilotunnus|ssn|personId|personalId|subject|sub)$/i;
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
 /**
+ * The only fields `@authenticated` alone may guard, each with why it reveals nothing: every other field is data and
+ * needs a scope, or any token (a partner's under any consent) would read it, and its null would tell whether the
+ * person has a record there. Adding to this list is a security review, not a convenience.
+ */
+export const AUTHENTICATED_ONLY_FIELDS: Readonly<Record<string, string>> = Object.freeze({
+  'Person.id': "the entity key joining the registers: @inaccessible in the API, and only ever the token's own subject",
+  'Query.me': "the token's own subject, an entry point that carries no data of its own",
+});
+
+/**
  * Checks the hub's schema rules on subgraph SDL: every field is guarded by `@authenticated` or `@requiresScopes`,
+ * only {@link AUTHENTICATED_ONLY_FIELDS} by `@authenticated` alone,
  * every scope is in the catalogue and none is classified health, nothing is health data, and no root field takes
  * a person's identifier.
  */
@@ -52,7 +69,8 @@ export function checkSchemaPolicy(
   vocabulary: readonly string[] = HEALTH_VOCABULARY,
 ): PolicyViolation[] {
   const violations: PolicyViolation[] = [];
-  const classification = new Map(catalogue.map((entry) => [entry.scope, entry.classification]));
+  // Caseworkers' scopes (`cases:<queue>`) are known to the policy without being consentable (schema/caseScopes.ts).
+  const classification = new Map([...catalogue, ...caseScopeEntries()].map((entry) => [entry.scope, entry.classification]));
   for (const { name: subgraph, typeDefs } of subgraphs) {
     const add = (code: PolicyCode, coordinate: string, message: string): void => {
       violations.push({ code, subgraph, coordinate, message: `[${subgraph}] ${coordinate}: ${message}` });
@@ -72,6 +90,13 @@ export function checkSchemaPolicy(
       }
     }
     for (const [coordinate, { scopes }] of requirements) {
+      // `scopes: [[]]` is satisfied by any token: an empty alternative is @authenticated alone under another name.
+      const anyToken = scopes === null || scopes.some((all) => all.length === 0);
+      if (anyToken && !(coordinate in AUTHENTICATED_ONLY_FIELDS)) {
+        add('AUTHENTICATED_ONLY', coordinate, 'is guarded by @authenticated alone; a data field needs @requiresScopes with scopes of its register');
+      }
+    }
+    for (const [coordinate, { scopes }] of requirements) {
       for (const scope of new Set((scopes ?? []).flat())) {
         const kind = classification.get(scope);
         if (kind === undefined) add('UNKNOWN_SCOPE', coordinate, `scope "${scope}" is not in schema/scopes.json`);
@@ -79,6 +104,7 @@ export function checkSchemaPolicy(
       }
     }
     for (const { coordinate, reason } of healthFindings(document, vocabulary)) add('HEALTH_DATA', coordinate, reason);
+    for (const { coordinate, reason } of partnerReachableFields(subgraph, document, requirements, classification)) add('PARTNER_REACHABLE', coordinate, reason);
     for (const coordinate of personIdentifierArguments(document)) {
       add('PERSON_IDENTIFIER_ARGUMENT', coordinate, 'a root field may not take a person identifier; use `me`');
     }
@@ -116,7 +142,7 @@ function healthFindings(document: DocumentNode, vocabulary: readonly string[]): 
       d.arguments?.some((a) => a.name.value === 'name' && String(valueFromASTUntyped(a.value)).toLowerCase() === 'health'));
   const check = (coordinate: string, name: string, directives: readonly ConstDirectiveNode[] | undefined): void => {
     if (hasHealthTag(directives)) findings.push({ coordinate, reason: 'is tagged health; health data may not be in any subgraph schema', byName: false });
-    if (isHealthName(name, vocabulary)) findings.push({ coordinate, reason: `the name "${name}" denotes health data (GDPR art. 9), which may not be in any schema`, byName: true });
+    if (isHealthName(name, vocabulary) && !HEALTH_NAME_EXEMPTIONS.has(coordinate)) findings.push({ coordinate, reason: `the name "${name}" denotes health data (GDPR art. 9), which may not be in any schema`, byName: true });
   };
   for (const definition of document.definitions) {
     if (!isTypeDefinitionNode(definition) && !isTypeExtensionNode(definition)) continue;

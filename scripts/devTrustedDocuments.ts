@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_TRUSTED_DOCUMENTS_DIR } from '../gateway/trustedDocuments.js';
 import { buildManifest, type TrustedDocumentManifest } from '../lib/trustedDocuments.js';
 import { PORTAL_OPERATIONS } from '../portal/operations.js';
+import { CONSOLE_OPERATIONS } from '../lib/requestOperations.js';
 
 /** Where the gateway's committed registry lives (its default `TRUSTED_DOCUMENTS_DIR`). */
 export const COMMITTED_TRUSTED_DOCUMENTS_DIR = DEFAULT_TRUSTED_DOCUMENTS_DIR;
@@ -10,10 +11,11 @@ export const COMMITTED_TRUSTED_DOCUMENTS_DIR = DEFAULT_TRUSTED_DOCUMENTS_DIR;
 /** Demo Bank's operations, as the bank hands them over: one `.graphql` file per operation. */
 export const DEMO_BANK_DOCUMENT_FILES = [new URL('../examples/partner/prefill.graphql', import.meta.url)];
 
-/** The dev clients' manifests, from the operations their code sends: the citizen portal's and Demo Bank's. */
+/** The dev clients' manifests, from the operations their code sends: the citizen portal's, the console's and Demo Bank's. */
 export function devTrustedDocuments(): Record<string, TrustedDocumentManifest> {
   return {
     'citizen-portal': buildManifest(Object.values(PORTAL_OPERATIONS)),
+    'caseworker-console': buildManifest(Object.values(CONSOLE_OPERATIONS)),
     'demo-bank': buildManifest(DEMO_BANK_DOCUMENT_FILES.map((file) => readFileSync(file, 'utf8'))),
   };
 }

@@ -314,7 +314,7 @@ const SOAK_RATE_LIMIT = '1000000000';
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const [auth, population, tax, vehicles, education, gateway] = await freePorts(6);
+  const [auth, population, tax, vehicles, education, gateway, requestsPort] = await freePorts(7);
   const gatewayUrl = `http://127.0.0.1:${gateway}/graphql`;
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/DATABASE_URL$|_URL$|_PORT$/.test(name)));
   const env: NodeJS.ProcessEnv = {
@@ -335,6 +335,7 @@ async function main(): Promise<number> {
     TAX_PORT: String(tax),
     VEHICLES_PORT: String(vehicles),
     EDUCATION_PORT: String(education),
+    REQUESTS_PORT: String(requestsPort),
     GATEWAY_PORT: String(gateway),
     ISSUER_URL: `http://127.0.0.1:${auth}`,
     GATEWAY_AUDIENCE: gatewayUrl,
@@ -354,6 +355,7 @@ async function main(): Promise<number> {
       startService('tax', 'subgraphs/tax/main.ts', tax!, env),
       startService('vehicles', 'subgraphs/vehicles/main.ts', vehicles!, env),
       startService('education', 'subgraphs/education/main.ts', education!, env),
+      startService('requests', 'requests/main.ts', requestsPort!, env),
     ]);
     const gatewayService = await startService('gateway', 'gateway/main.ts', gateway!, env);
     const pid = gatewayService.child.pid!;

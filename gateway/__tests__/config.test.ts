@@ -14,8 +14,8 @@ describe('readGatewayConfig', () => {
     expect(() => readGatewayConfig({ GATEWAY_PUBLIC_URL: value })).toThrow(`GATEWAY_PUBLIC_URL must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
   });
 
-  it('lets only the citizen\'s own client send unregistered documents, and only in dev mode; reloads the registry every 10 s', () => {
-    expect([...readGatewayConfig({}).adHocClients]).toEqual(['citizen-portal']);
+  it('lets only the hub\'s own clients (portal, caseworkers\' console) send unregistered documents, and only in dev mode; reloads the registry every 10 s', () => {
+    expect([...readGatewayConfig({}).adHocClients]).toEqual(['citizen-portal', 'caseworker-console']);
     expect([...readGatewayConfig({ HUB_MODE: 'production' }).adHocClients]).toEqual([]);
     expect(readGatewayConfig({}).trustedDocumentsReloadSeconds).toBe(10);
     expect(readGatewayConfig({ TRUSTED_DOCUMENTS_RELOAD_SECONDS: '2' }).trustedDocumentsReloadSeconds).toBe(2);

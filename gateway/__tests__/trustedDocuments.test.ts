@@ -127,7 +127,7 @@ describe('manifests', () => {
       const committed = readFileSync(join(COMMITTED_TRUSTED_DOCUMENTS_DIR, `${clientId}.json`), 'utf8');
       if (committed !== manifestText(manifest)) throw new Error(`gateway/trusted-documents/${clientId}.json is stale: run \`npm run trusted-documents\` and commit it`);
     }
-    expect([...loadTrustedDocuments(COMMITTED_TRUSTED_DOCUMENTS_DIR).keys()]).toEqual(['citizen-portal', 'demo-bank']);
+    expect([...loadTrustedDocuments(COMMITTED_TRUSTED_DOCUMENTS_DIR).keys()]).toEqual(['caseworker-console', 'citizen-portal', 'demo-bank']);
   });
 
   it('hold only what the client may ask for: no personal identity code for Demo Bank', () => {

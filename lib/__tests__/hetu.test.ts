@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CENTURY_SIGNS, formatHetu, isValidHetu, parseHetu } from '../hetu.js';
+import { CENTURY_SIGNS, formatHetu, hasIdentityCodeShape, isValidHetu, parseHetu } from '../hetu.js';
 
 describe('isValidHetu', () => {
   it('accepts the codes of the examples in the register documentation', () => {
@@ -81,5 +81,12 @@ describe('formatHetu', () => {
     expect(() => formatHetu('1994-05-01', 1000)).toThrow('argument "individualNumber"');
     expect(() => formatHetu('1994-05-01', 903, 6)).toThrow('argument "centurySignVariant"');
     expect(() => formatHetu('1894-05-01', 903, 1)).toThrow('argument "centurySignVariant"');
+  });
+});
+
+describe('hasIdentityCodeShape', () => {
+  it('finds the shape of a code anywhere, any case and century sign, as the log scrubber does', () => {
+    for (const text of ['131052-308T', 'x010594Y9032y', '4bf92f010594a903bce', '010594e9032']) expect(hasIdentityCodeShape(text)).toBe(true);
+    for (const text of ['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7', '13105-308T', '']) expect(hasIdentityCodeShape(text)).toBe(false);
   });
 });

@@ -1,6 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { Kysely } from 'kysely';
-import type { Register } from '../config.js';
 import type { CorePerson } from '../synthetic/persons.js';
 import type { SubgraphContext } from './service.js';
 
@@ -12,7 +11,8 @@ export interface SeedOptions {
 
 /** Everything the shared subgraph runner needs to know about one register; each subgraph folder exports one. */
 export interface RegisterModule<Loaders> {
-  readonly register: Register;
+  /** Its name in `subgraphs/registry.json`: also its port, URL and database variables' prefix. */
+  readonly register: string;
   /** The subgraph's schema (its `schema.graphql`). */
   readonly typeDefs: string;
   migrate(db: Kysely<any>): Promise<void>;

@@ -13,6 +13,8 @@ import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { HubError } from '../errors.js';
 import { createService, readBody, sendError, type Handler, type RequestScope } from '../http/service.js';
 import type { Logger } from '../logger.js';
+import type { MetricsAccess } from '../telemetry/metricsAccess.js';
+import { createServiceMetrics } from '../telemetry/serviceMetrics.js';
 import type { InternalCredential, InternalCredentialVerifier } from '../tokens/internalCredential.js';
 import { enforceAuthorization } from './enforce.js';
 
@@ -40,10 +42,12 @@ export interface SubgraphServiceOptions<Loaders> {
   introspection: boolean;
   /** Largest request body accepted. */
   bodyLimitBytes?: number;
+  /** Who may read `/metrics` (`METRICS_ALLOW`); default loopback only. */
+  metricsAccess?: MetricsAccess;
 }
 
 /** Error codes that a subgraph passes on as they are; anything else is masked. */
-const PUBLIC_CODES = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
+const PUBLIC_CODES = new Set(['UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'RATE_LIMITED', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
 
 /**
  * A register's subgraph as an HTTP service. Every request must carry the gateway's internal credential for this
@@ -56,6 +60,8 @@ export async function createSubgraphService<Loaders>(options: SubgraphServiceOpt
     ready: options.ready,
     routes: { '/graphql': handler },
     trustRequestId: true,
+    metrics: createServiceMetrics(`${options.register}-subgraph`),
+    metricsAccess: options.metricsAccess,
   });
   return { server, stop };
 }
@@ -138,7 +144,10 @@ async function authenticate(req: IncomingMessage, verify: InternalCredentialVeri
 function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: { code } };
+    // A rate limit says when to come back (the gateway turns it into Retry-After); nothing else rides along.
+    const retryAfterSeconds = code === 'RATE_LIMITED' ? formatted.extensions?.retryAfterSeconds : undefined;
+    const extensions = typeof retryAfterSeconds === 'number' ? { code, retryAfterSeconds } : { code };
+    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions };
   }
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   logger.error({ err: original }, 'resolver failed');

@@ -1,18 +1,17 @@
 import type { Kysely } from 'kysely';
 import {
-  DEFAULT_PORTS,
   readHost,
   readMode,
-  readPort,
   readPositiveInt,
   readRegisterDatabaseUrl,
-  REGISTER_PORT_VARIABLE,
+  readSubgraphPort,
   subgraphAudience,
   type Env,
 } from '../config.js';
 import { close, listen } from '../http/service.js';
 import { loadPublicKey } from '../keys.js';
 import { createLogger, type Logger } from '../logger.js';
+import { readMetricsAccess } from '../telemetry/metricsAccess.js';
 import { openDatabase } from '../storage/database.js';
 import { createInternalCredentialVerifier, INTERNAL_KEY_SOURCE } from '../tokens/internalCredential.js';
 import { seedRegisterForDev } from './devSeed.js';
@@ -66,10 +65,10 @@ export async function startSubgraph<L>(module: RegisterModule<L>, env: Env, over
     logger,
     ready: () => database.ping(),
     introspection: mode === 'dev',
+    metricsAccess: readMetricsAccess(env),
   });
   const host = readHost(env);
-  const variable = REGISTER_PORT_VARIABLE[module.register];
-  const port = await listen(server, host, readPort(env, variable, DEFAULT_PORTS[variable]));
+  const port = await listen(server, host, readSubgraphPort(env, module.register));
   logger.info({ port }, 'subgraph listening');
   return {
     name: module.register,

@@ -4,8 +4,11 @@ import { HubError } from '../errors.js';
 import { LruCache } from '../lru.js';
 import type { SigningKey } from '../keys.js';
 
-/** Who is asking, as the gateway tells a subgraph: the citizen themself or a partner acting on consent. */
-export type Party = 'citizen' | 'partner';
+/**
+ * Who is asking, as the gateway tells a subgraph: the citizen themself, a partner acting on consent, or a register
+ * owner's caseworker working a queue of free-text requests (subject: the caseworker's id, never a person's).
+ */
+export type Party = 'citizen' | 'partner' | 'caseworker';
 
 /** The claims of a gateway-to-subgraph credential, after verification. */
 export interface InternalCredential {
@@ -92,7 +95,7 @@ export function createInternalCredentialVerifier(options: InternalVerifierOption
         currentDate: now(),
       });
       const { scope, party, client_id: clientId } = payload as { scope?: unknown; party?: unknown; client_id?: unknown };
-      if (typeof scope !== 'string' || (party !== 'citizen' && party !== 'partner') || typeof clientId !== 'string') {
+      if (typeof scope !== 'string' || (party !== 'citizen' && party !== 'partner' && party !== 'caseworker') || typeof clientId !== 'string') {
         throw new Error('claims');
       }
       const credential = Object.freeze({ subject: payload.sub as string, scopes: new Set(scope.split(' ').filter(Boolean)), party, clientId });

@@ -75,7 +75,7 @@ export class SessionStore<S extends BaseSession> {
     if (options.maxAgeMs !== undefined && (!Number.isInteger(options.maxAgeMs) || options.maxAgeMs <= 0)) {
       throw new TypeError(`SessionStore: "maxAgeMs" must be a positive integer, got ${options.maxAgeMs}`);
     }
-    await migrate(options.database.db, 'web_sessions', WEB_SESSION_MIGRATIONS);
+    await migrateWebSessions(options.database.db);
     return new SessionStore<S>(options);
   }
 
@@ -164,6 +164,11 @@ export class SessionStore<S extends BaseSession> {
       return undefined;
     }
   }
+}
+
+/** Brings a database's web sessions table up to date (the portal's, the console's; `npm run migrate`). */
+export async function migrateWebSessions(db: Kysely<any>): Promise<void> {
+  await migrate(db, 'web_sessions', WEB_SESSION_MIGRATIONS);
 }
 
 /** The sessions table, on SQLite and PostgreSQL alike. */

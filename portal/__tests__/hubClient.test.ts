@@ -110,4 +110,46 @@ describe('createHubClient', () => {
     expect(requests.filter((r) => r.query.includes('PortalDisclosures'))).toHaveLength(3);
     expect(exported.consents).toEqual([{ id: 'c1', status: 'ACTIVE', scopes: ['population:name'], receipt: 'a.b.c', purpose: { fi: 'Fi', sv: 'Sv', en: 'En' }, client: { id: 'demo-bank', name: 'Demo Bank' } }]);
   });
+  it('sends a request with its item; says the citizen\'s own refusals by their code, anything else as an outage', async () => {
+    const { client, requests } = fakeGateway(({ variables }) => {
+      if (variables.text === '') return { status: 400, body: { data: null, errors: [{ message: 'bad', extensions: { code: 'BAD_USER_INPUT' } }] } };
+      if (variables.text === 'limit') return { status: 429, body: { data: null, errors: [{ extensions: { code: 'RATE_LIMITED' } }] } };
+      if (variables.text === 'in body') return { body: { data: null, errors: [{ extensions: { code: 'RATE_LIMITED' } }] } };
+      if (variables.text === 'broken') return { status: 502, body: { data: null, errors: [{ extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] } };
+      return { body: { data: { submitRequest: { id: 'R-ABCDE-12345', queue: 'TAX', status: 'RECEIVED' } } } };
+    });
+    await expect(client.submitRequest('t', 'my tax', 'Person.taxDebt')).resolves.toEqual({ id: 'R-ABCDE-12345', queue: 'TAX', status: 'RECEIVED' });
+    expect(requests[0]!.query).toContain('submitRequest(text: $text, about: $about)');
+    expect(requests[0]!.variables).toEqual({ text: 'my tax', about: 'Person.taxDebt' });
+    await client.submitRequest('t', 'no item', undefined);
+    expect(requests[1]!.variables).toEqual({ text: 'no item', about: null });
+    await expect(client.submitRequest('t', '', undefined)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(client.submitRequest('t', 'limit', undefined)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(client.submitRequest('t', 'in body', undefined)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(client.submitRequest('t', 'broken', undefined)).rejects.toMatchObject({ code: 'HUB_UNAVAILABLE' });
+  });
+
+  it('answers and disputes by case number; a case that is not the citizen\'s is NOT_FOUND', async () => {
+    const { client, requests } = fakeGateway(({ query, variables }) => {
+      if (variables.id === 'R-OTHER-00000') return { body: { data: null, errors: [{ extensions: { code: 'NOT_FOUND' } }] } };
+      return { body: { data: query.includes('answerRequest') ? { answerRequest: { id: variables.id, status: 'IN_PROGRESS' } } : { disputeRoute: { id: variables.id, queue: 'TRIAGE', status: 'RECEIVED' } } } };
+    });
+    await expect(client.answerRequest('t', 'R-ABCDE-12345', 'yes')).resolves.toMatchObject({ status: 'IN_PROGRESS' });
+    await expect(client.disputeRoute('t', 'R-ABCDE-12345')).resolves.toMatchObject({ queue: 'TRIAGE' });
+    expect(requests.map((r) => r.variables)).toEqual([{ id: 'R-ABCDE-12345', text: 'yes' }, { id: 'R-ABCDE-12345' }]);
+    await expect(client.answerRequest('t', 'R-OTHER-00000', 'x')).rejects.toBeInstanceOf(HubClientError);
+    await expect(client.disputeRoute('t', 'R-OTHER-00000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('downloads everything even when the requests service is down (requests: null), never as "none"', async () => {
+    const { client } = fakeGateway(({ query }) => {
+      if (query.includes('PortalMyRequests')) return { body: { data: null, errors: [{ path: ['me', 'requests'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] } };
+      if (query.includes('PortalMyData')) return { body: { data: { me: { firstNames: 'Aino' } } } };
+      if (query.includes('PortalExport')) return { body: { data: { me: { consents: [] } } } };
+      return { body: { data: { me: { disclosures: [] } } } };
+    });
+    const exported = await client.everything('t');
+    expect(exported.requests).toBeNull();
+    expect(exported.person).toMatchObject({ firstNames: 'Aino' });
+  });
 });

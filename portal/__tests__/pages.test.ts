@@ -176,7 +176,7 @@ describe('my data', () => {
     expect(section(html, 'education')).toContain('>KOSKI: national registers of studies and degrees</h2>');
     expect(section(html, 'population')).toContain('Last updated <time datetime="2024-11-17T14:58:06Z">17 November 2024</time>');
     expect(section(html, 'education')).toContain('Last updated <time datetime="2026-10-24T14:58:43Z">24 October 2026</time>');
-    expect(html).toContain('<a id="download" href="/download" download="my-data.json">');
+    expect(html).toContain('<a id="download" href="/download" download="my-data.jwt">');
   });
 
   it('shows every field of every register in plain language', () => {

@@ -4,9 +4,9 @@ import { messages } from '../messages.js';
 import { STYLE } from './style.js';
 
 /** The portal's own pages, for the main navigation. */
-export type PageKey = 'data' | 'consents' | 'disclosures';
+export type PageKey = 'data' | 'ask' | 'requests' | 'consents' | 'disclosures';
 
-const NAV: ReadonlyArray<[PageKey, string]> = [['data', '/'], ['consents', '/consents'], ['disclosures', '/disclosures']];
+const NAV: ReadonlyArray<[PageKey, string]> = [['data', '/'], ['ask', '/requests/new'], ['requests', '/requests'], ['consents', '/consents'], ['disclosures', '/disclosures']];
 
 /** What {@link renderLayout} needs: `body` is trusted HTML, everything else is text and gets escaped. */
 export interface LayoutInput {

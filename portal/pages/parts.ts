@@ -1,4 +1,6 @@
 import { escapeHtml } from '../../lib/web/html.js';
+import { formatDateTime } from '../../lib/web/format.js';
+import type { Language } from '../../lib/web/language.js';
 
 /** A table cell: trusted HTML, optionally right-aligned (numbers). */
 export interface Cell {
@@ -45,4 +47,10 @@ export function paragraph(text: string, className?: string): string {
 /** A `<time>` element: the machine-readable value and the text shown. */
 export function time(datetime: string, text: string): string {
   return `<time datetime="${escapeHtml(datetime)}">${escapeHtml(text)}</time>`;
+}
+
+/** A timestamp as `<time>` in the page language (Helsinki time), or the raw text if it is not a date. */
+export function dateTime(lang: Language, iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? escapeHtml(iso) : time(iso, formatDateTime(lang, date));
 }

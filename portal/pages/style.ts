@@ -44,6 +44,22 @@ form{margin:0}
 button,.button{display:inline-block;min-height:2.75rem;padding:.5rem 1rem;font:inherit;font-weight:700;line-height:1.6;border-radius:4px;cursor:pointer;text-align:center}
 button,.button.secondary{color:#0b3d91;background:#fff;border:2px solid #0b3d91}
 .button{color:#fff;background:#0b3d91;border:2px solid #0b3d91;text-decoration:none}
+button.primary{color:#fff;background:#0b3d91}
+button.primary:hover{background:#08306f}
+label{display:block;font-weight:700}
+textarea{display:block;width:100%;font:inherit;padding:.5rem;border:2px solid #4a4a4a;border-radius:4px;margin:.25rem 0}
+textarea[aria-invalid=true]{border-color:#a00000}
+textarea:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
+.field{margin:1rem 0}
+.report{margin:1rem 0 0}
+.report ul{display:inline-flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}
+.text{white-space:pre-wrap;border-left:4px solid #767676;padding:.25rem .75rem;margin:.5rem 0}
+article.request{border:1px solid #767676;border-radius:4px;padding:1rem;margin:0 0 1.25rem}
+article.request h2{margin-top:0}
+ol.conversation{list-style:none;margin:0;padding:0}
+ol.conversation li{margin:0 0 .75rem}
+ol.conversation li[data-from=CASEWORKER] .text{border-left-color:#0b3d91;background:#f2f5fb}
+.who{margin:0;font-weight:600}
 button.danger{color:#fff;background:#a00000;border-color:#a00000}
 button:hover{background:#e8eef9}
 button.danger:hover{background:#7d0000}

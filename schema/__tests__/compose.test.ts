@@ -62,7 +62,7 @@ describe('composeSupergraph', () => {
 
   it('reports composition errors readably', () => {
     const subgraphs = readSubgraphSchemas().map((s) => s.name !== 'tax' ? s : {
-      ...s, typeDefs: s.typeDefs.replace('taxUpdatedAt: String @authenticated', 'populationUpdatedAt: Int @authenticated'),
+      ...s, typeDefs: s.typeDefs.replace(/taxUpdatedAt: String @requiresScopes/, "populationUpdatedAt: Int @requiresScopes"),
     });
     const error = failureOf(() => composeSupergraph(subgraphs));
     expect(error.code).toBe('COMPOSITION_FAILED');

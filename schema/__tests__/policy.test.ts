@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readSubgraphSchemas } from '../compose.js';
-import { checkSchemaPolicy, isHealthName } from '../policy.js';
+import { AUTHENTICATED_ONLY_FIELDS, checkSchemaPolicy, isHealthName } from '../policy.js';
 import { scopeCatalogue, type ScopeEntry } from '../scopes.js';
 
 const LINK = '@link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@tag", "@inaccessible", "@authenticated", "@requiresScopes"])';
@@ -17,6 +17,56 @@ describe('checkSchemaPolicy', () => {
     const violations = check('type Query { me: Person! @authenticated  ping: String }\ntype Person @key(fields: "id") { id: ID! @authenticated  nickname: String }');
     expect(codes(violations)).toEqual(['MISSING_AUTHORIZATION Query.ping', 'MISSING_AUTHORIZATION Person.nickname']);
     expect(violations[0]?.message).toBe('[crafted] Query.ping: has neither @authenticated nor @requiresScopes');
+  });
+
+  it('refuses a data field guarded by @authenticated alone (or by an empty scope list); only Person.id and Query.me may be', () => {
+    const violations = check([
+      'type Query { me: Person @authenticated  lastChanged: String @authenticated }',
+      'type Person @key(fields: "id") { id: ID! @authenticated  taxUpdatedAt: String @authenticated  anyone: String @requiresScopes(scopes: [[]]) }',
+      'type Secret @authenticated { value: String }',
+    ].join('\n'));
+    expect(codes(violations)).toEqual([
+      'AUTHENTICATED_ONLY Query.lastChanged', 'AUTHENTICATED_ONLY Person.taxUpdatedAt', 'AUTHENTICATED_ONLY Person.anyone', 'AUTHENTICATED_ONLY Secret.value',
+    ]);
+    expect(violations[1]?.message).toBe('[crafted] Person.taxUpdatedAt: is guarded by @authenticated alone; a data field needs @requiresScopes with scopes of its register');
+    expect(Object.keys(AUTHENTICATED_ONLY_FIELDS).sort()).toEqual(['Person.id', 'Query.me']);
+  });
+
+  it('refuses a partner-grantable scope, or a bare @authenticated, on any field of the hub-only requests subgraph', () => {
+    const requests = readSubgraphSchemas().find((s) => s.name === 'requests')!;
+    expect(checkSchemaPolicy([requests], scopeCatalogue())).toEqual([]);
+    const leaky = requests.typeDefs
+      .replace('requests: [ServiceRequest!]! @requiresScopes(scopes: [["self"]])', 'requests: [ServiceRequest!]! @requiresScopes(scopes: [["self"], ["population:name"]])')
+      .replace(/  text: String! @requiresScopes\(scopes: \[\["self"\][^)]*\)/, '  text: String! @authenticated')
+      .replace(/  caseQueue\(status: RequestStatus\): \[ServiceRequest!\]! @requiresScopes\(scopes: \[[^)]*\)/, '  caseQueue(status: RequestStatus): [ServiceRequest!]! @requiresScopes(scopes: [["cases:tax", "tax:income"]])');
+    expect(leaky).not.toBe(requests.typeDefs);
+    const violations = checkSchemaPolicy([{ name: 'requests', typeDefs: leaky }], scopeCatalogue());
+    expect(codes(violations)).toEqual(['AUTHENTICATED_ONLY ServiceRequest.text', 'PARTNER_REACHABLE Person.requests', 'PARTNER_REACHABLE Query.caseQueue', 'PARTNER_REACHABLE ServiceRequest.text']);
+    expect(violations[1]?.message).toContain('a partner can be granted "population:name"');
+    // The same schema under a register's name is not hub-only: partner scopes are that register's business (a bare
+    // @authenticated is refused everywhere).
+    expect(codes(checkSchemaPolicy([{ name: 'crafted', typeDefs: leaky }], scopeCatalogue()))).toEqual(['AUTHENTICATED_ONLY ServiceRequest.text']);
+  });
+
+  it('composition fails on a requests subgraph that gives a partner scope to a request field', async () => {
+    const { composeSupergraph, SchemaCompositionError } = await import('../compose.js');
+    const schemas = readSubgraphSchemas().map((s) => (s.name === 'requests'
+      ? { ...s, typeDefs: s.typeDefs.replace(/  about: String @requiresScopes\(scopes: \[\["self"\]/, '  about: String @requiresScopes(scopes: [["vehicles:owned"], ["self"]') }
+      : s));
+    expect(schemas.find((s) => s.name === 'requests')!.typeDefs).toContain('[["vehicles:owned"], ["self"]');
+    let error: unknown;
+    try {
+      composeSupergraph(schemas);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SchemaCompositionError);
+    expect((error as InstanceType<typeof SchemaCompositionError>).code).toBe('POLICY_VIOLATION');
+    expect((error as Error).message).toContain('[requests] ServiceRequest.about: a partner can be granted "vehicles:owned"');
+  });
+
+  it('lets RequestQueue.HEALTH through as the one exempt health name, and nothing else like it', () => {
+    expect(codes(check('enum RequestQueue { TAX HEALTH }\nenum OtherQueue { HEALTH }'))).toEqual(['HEALTH_DATA OtherQueue.HEALTH']);
   });
 
   it('refuses a scope that is not in the catalogue', () => {
@@ -45,8 +95,8 @@ describe('checkSchemaPolicy', () => {
 
   it('refuses anything tagged health, even when @inaccessible', () => {
     const violations = check([
-      'type Person @key(fields: "id") { id: ID! @authenticated  notes: String @inaccessible @tag(name: "health") @authenticated }',
-      'type Record @tag(name: "health") { code: String @authenticated }',
+      'type Person @key(fields: "id") { id: ID! @authenticated  notes: String @inaccessible @tag(name: "health") @requiresScopes(scopes: [["population:name"]]) }',
+      'type Record @tag(name: "health") { code: String @requiresScopes(scopes: [["population:name"]]) }',
       'enum Kind { PLAIN SPECIAL @tag(name: "health") }',
     ].join('\n'));
     expect(codes(violations)).toEqual(['HEALTH_DATA Person.notes', 'HEALTH_DATA Record', 'HEALTH_DATA Kind.SPECIAL']);
@@ -55,8 +105,8 @@ describe('checkSchemaPolicy', () => {
   it('refuses health names on types, arguments and enum values', () => {
     const violations = check([
       'type Query { me(diagnosisCode: String): Person @authenticated }',
-      'type Person @key(fields: "id") { id: ID! @authenticated  kind: Kind @authenticated }',
-      'type PatientRecord { id: ID @authenticated }',
+      'type Person @key(fields: "id") { id: ID! @authenticated  kind: Kind @requiresScopes(scopes: [["population:name"]]) }',
+      'type PatientRecord { id: ID @requiresScopes(scopes: [["population:name"]]) }',
       'enum Kind { PLAIN VISION_LIMITED }',
     ].join('\n'));
     expect(codes(violations)).toEqual([
@@ -65,7 +115,7 @@ describe('checkSchemaPolicy', () => {
   });
 
   it('refuses a root field that takes a person identifier', () => {
-    const violations = check('type Query { person(personalIdentityCode: String!): Person @authenticated }\ntype Person @key(fields: "id") { id: ID! @authenticated }');
+    const violations = check('type Query { person(personalIdentityCode: String!): Person @requiresScopes(scopes: [["population:name"]]) }\ntype Person @key(fields: "id") { id: ID! @authenticated }');
     expect(codes(violations)).toEqual(['PERSON_IDENTIFIER_ARGUMENT Query.person(personalIdentityCode:)']);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readSubgraphSchemas } from '../compose.js';
 import { authorizationRequirements } from '../gatewaySupergraph.js';
+import { isCaseScope } from '../caseScopes.js';
 import { isKnownScope, scopeCatalogue } from '../scopes.js';
 
 describe('scope catalogue', () => {
@@ -38,11 +39,19 @@ describe('scope catalogue', () => {
     expect(isKnownScope('health:records')).toBe(false);
   });
 
-  it('covers every scope the subgraph schemas name', () => {
+  it('covers every scope the subgraph schemas name (caseworkers\' `cases:<queue>` from schema/caseScopes.ts)', () => {
     const used = readSubgraphSchemas().flatMap(({ typeDefs }) =>
       [...authorizationRequirements(typeDefs).values()].flatMap((r) => (r.scopes ?? []).flat()));
     expect(used.length).toBeGreaterThan(0);
-    expect(used.filter((s) => !isKnownScope(s))).toEqual([]);
+    expect(used.filter((s) => !isKnownScope(s) && !isCaseScope(s))).toEqual([]);
+    expect(new Set(used.filter(isCaseScope))).toEqual(new Set(['cases:population', 'cases:tax', 'cases:vehicles', 'cases:education', 'cases:triage']));
+  });
+
+  it('never lists a caseworker\'s scope: citizens and partners are offered catalogue scopes only', () => {
+    expect(scopeCatalogue().filter((e) => isCaseScope(e.scope) || e.scope.startsWith('cases:'))).toEqual([]);
+    expect(isKnownScope('cases:tax')).toBe(false);
+    expect(isCaseScope('cases:tax')).toBe(true);
+    expect(isCaseScope('cases:health')).toBe(false);
   });
 
   it('is frozen', () => {

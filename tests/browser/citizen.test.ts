@@ -136,7 +136,7 @@ describeWithChromium('the citizen portal in Chromium', () => {
       await testLogin(page, persona.personalIdentityCode);
       await page.locator('section[data-register=population]').waitFor();
       const tooWide: Array<[string, number]> = [];
-      for (const path of ['/', '/consents', '/disclosures']) {
+      for (const path of ['/', '/requests/new?about=Person.address', '/requests', '/consents', '/disclosures']) {
         await page.goto(`${hub.portalUrl}${path}`);
         await page.locator('main#content').waitFor();
         const width = await scrollWidth(page);
@@ -168,10 +168,10 @@ describeWithChromium('the citizen portal in Chromium', () => {
         );
       }
       expect(focused[0]).toBe('a.skip[#content]');
-      const nav = ['a#nav-data', 'a#nav-consents', 'a#nav-disclosures'].map((id) => focused.indexOf(id));
+      const nav = ['a#nav-data', 'a#nav-ask', 'a#nav-requests', 'a#nav-consents', 'a#nav-disclosures'].map((id) => focused.indexOf(id));
       expect(nav.every((index) => index > 0)).toBe(true);
       expect([...nav].sort((a, b) => a - b)).toEqual(nav);
-      expect(nav[2]! - nav[0]!).toBe(2);
+      expect(nav[4]! - nav[0]!).toBe(4);
       // The skip link works: Enter moves focus to the main content.
       await page.reload();
       await page.keyboard.press('Tab');

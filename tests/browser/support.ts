@@ -69,9 +69,13 @@ function portIsBusy(port: number): Promise<boolean> {
 /** The hub as `npm start` runs it, in its own process group. */
 export interface SpawnedHub {
   readonly portalUrl: string;
+  /** The caseworkers' console. */
+  readonly consoleUrl: string;
   readonly partnerUrl: string;
   readonly issuerUrl: string;
   readonly gatewayUrl: string;
+  /** The hub's temporary `HUB_HOME` (its SQLite files), removed by `stop()`. */
+  readonly home: string;
   /** Everything the hub printed (JSON log lines). */
   output(): string;
   stop(): Promise<void>;
@@ -86,12 +90,13 @@ export async function spawnHub(options: { partnerOn4300: boolean }): Promise<Spa
   if (options.partnerOn4300 && (await portIsBusy(4300))) {
     throw new Error('Port 4300 is busy: the partner browser test needs it (demo-bank\'s registered redirect URI is http://127.0.0.1:4300/callback). Stop whatever listens there (an `npm start`?) and run again.');
   }
-  const names = ['GATEWAY_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'AUTH_PORT', 'PORTAL_PORT'] as const;
+  const names = ['GATEWAY_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'REQUESTS_PORT', 'AUTH_PORT', 'PORTAL_PORT', 'CONSOLE_PORT'] as const;
   const ports: Record<string, number> = {};
   for (const name of names) ports[name] = await freePort();
   ports.PARTNER_PORT = options.partnerOn4300 ? 4300 : await freePort();
   const home = mkdtempSync(join(tmpdir(), 'hub-browser-'));
   const portalUrl = `http://127.0.0.1:${ports.PORTAL_PORT}`;
+  const consoleUrl = `http://127.0.0.1:${ports.CONSOLE_PORT}`;
   const issuerUrl = `http://127.0.0.1:${ports.AUTH_PORT}`;
   const gatewayUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
   const env: NodeJS.ProcessEnv = {
@@ -102,6 +107,7 @@ export async function spawnHub(options: { partnerOn4300: boolean }): Promise<Spa
     LOG_LEVEL: 'warn',
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     PORTAL_URL: portalUrl,
+    CONSOLE_URL: consoleUrl,
     ISSUER_URL: issuerUrl,
     GATEWAY_AUDIENCE: gatewayUrl,
   };
@@ -140,7 +146,7 @@ export async function spawnHub(options: { partnerOn4300: boolean }): Promise<Spa
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { portalUrl, partnerUrl: `http://127.0.0.1:${ports.PARTNER_PORT}`, issuerUrl, gatewayUrl, output: () => output, stop };
+  return { portalUrl, consoleUrl, home, partnerUrl: `http://127.0.0.1:${ports.PARTNER_PORT}`, issuerUrl, gatewayUrl, output: () => output, stop };
 }
 
 /** The hub and Chromium, started side by side; if either fails the other is stopped again (nothing is left running). */

@@ -47,7 +47,7 @@ const timings: string[] = [];
 
 async function startHub(label: string): Promise<void> {
   hub = spawnService(`hub (${label})`, 'scripts/start.ts', env);
-  const ms = await waitReady(hub, [ports.AUTH_PORT!, ports.POPULATION_PORT!, ports.TAX_PORT!, ports.VEHICLES_PORT!, ports.EDUCATION_PORT!, ports.GATEWAY_PORT!]);
+  const ms = await waitReady(hub, [ports.AUTH_PORT!, ports.POPULATION_PORT!, ports.TAX_PORT!, ports.VEHICLES_PORT!, ports.EDUCATION_PORT!, ports.REQUESTS_PORT!, ports.GATEWAY_PORT!]);
   timings.push(`${label}: ready in ${ms} ms`);
 }
 
@@ -184,7 +184,7 @@ async function burstAndKill(url: string, options: { count: number; batch: number
 // ---- lifecycle --------------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  const names = ['AUTH_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'GATEWAY_PORT', 'PORTAL_PORT', 'PARTNER_PORT', 'SECOND_GATEWAY_PORT'];
+  const names = ['AUTH_PORT', 'POPULATION_PORT', 'TAX_PORT', 'VEHICLES_PORT', 'EDUCATION_PORT', 'REQUESTS_PORT', 'GATEWAY_PORT', 'PORTAL_PORT', 'PARTNER_PORT', 'CONSOLE_PORT', 'SECOND_GATEWAY_PORT'];
   // 25000-32499: apart from the ranges the other process-spawning tests pick from at the same time.
   const chosen = await freePorts(names.length, [25_000, 32_500]);
   ports = Object.fromEntries(names.map((name, i) => [name, chosen[i]!]));

@@ -25,6 +25,8 @@ const ports = {
   AUTH_PORT: base + 5,
   PORTAL_PORT: base + 6,
   PARTNER_PORT: base + 7,
+  REQUESTS_PORT: base + 8,
+  CONSOLE_PORT: base + 9,
 };
 const home = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
 // PORTAL_URL follows PORTAL_PORT: the issuer registers the portal's redirect URIs under it, so 4200 is never needed.

@@ -26,7 +26,7 @@ const other = personas.filter((p) => p.tags.includes('complete'))[1]!;
 
 const home = mkdtempSync(join(tmpdir(), 'hub-issuer-outage-'));
 let env: NodeJS.ProcessEnv;
-let ports: Record<'auth' | 'population' | 'tax' | 'vehicles' | 'education' | 'gateway', number>;
+let ports: Record<'auth' | 'population' | 'tax' | 'vehicles' | 'education' | 'requests' | 'gateway', number>;
 let issuerUrl: string;
 let audience: string;
 let issuerKey: Awaited<ReturnType<typeof loadIssuerKey>>;
@@ -76,8 +76,8 @@ async function readyz(): Promise<{ status: number; body: any }> {
 
 beforeAll(async () => {
   // Apart from the ranges the other test files pick from (tests/support/services.ts says which).
-  const [auth, population, tax, vehicles, education, gateway] = await freePorts(6, [24_000, 25_000]);
-  ports = { auth: auth!, population: population!, tax: tax!, vehicles: vehicles!, education: education!, gateway: gateway! };
+  const [auth, population, tax, vehicles, education, gateway, requests] = await freePorts(7, [24_000, 25_000]);
+  ports = { auth: auth!, population: population!, tax: tax!, vehicles: vehicles!, education: education!, requests: requests!, gateway: gateway! };
   issuerUrl = `http://127.0.0.1:${ports.auth}`;
   audience = `http://127.0.0.1:${ports.gateway}/graphql`;
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/DATABASE_URL$|_URL$|_PORT$|^LOG_LEVEL$|^ISSUER_KEYS_/.test(name)));
@@ -94,6 +94,7 @@ beforeAll(async () => {
     TAX_PORT: String(ports.tax),
     VEHICLES_PORT: String(ports.vehicles),
     EDUCATION_PORT: String(ports.education),
+    REQUESTS_PORT: String(ports.requests),
     GATEWAY_PORT: String(ports.gateway),
     ISSUER_URL: issuerUrl,
     GATEWAY_AUDIENCE: audience,
@@ -106,7 +107,7 @@ beforeAll(async () => {
   await loadSecret(env, 'HUB_PAIRWISE_KEY', 'pairwise.key');
   await loadSecret(env, 'AUTH_COOKIE_KEY', 'auth-cookie.key');
   const started = Date.now();
-  await Promise.all((['auth', 'population', 'tax', 'vehicles', 'education', 'gateway'] as const).map(start));
+  await Promise.all((['auth', 'population', 'tax', 'vehicles', 'education', 'requests', 'gateway'] as const).map(start));
   timings.push(`all six services ready in ${Date.now() - started} ms`);
 }, 120_000);
 

@@ -44,7 +44,7 @@ const postgres: FreshPostgresDatabase | null = await freshPostgresDatabase();
 let consentDatabaseUrl: string;
 let records: ConsentRecords;
 let env: NodeJS.ProcessEnv;
-let ports: Record<'auth' | 'population' | 'tax' | 'vehicles' | 'education' | 'gatewayA' | 'gatewayB', number>;
+let ports: Record<'auth' | 'population' | 'tax' | 'vehicles' | 'education' | 'requests' | 'gatewayA' | 'gatewayB', number>;
 let issuerUrl: string;
 let audience: string;
 const services: Partial<Record<keyof typeof ports, ServiceProcess>> = {};
@@ -166,8 +166,8 @@ async function disclosuresByRequestId(codes: Iterable<string>): Promise<Map<stri
 
 beforeAll(async () => {
   consentDatabaseUrl = postgres?.url ?? `sqlite:${join(home, 'consent.sqlite')}`;
-  const [auth, population, tax, vehicles, education, gatewayA, gatewayB] = await freePorts(7);
-  ports = { auth: auth!, population: population!, tax: tax!, vehicles: vehicles!, education: education!, gatewayA: gatewayA!, gatewayB: gatewayB! };
+  const [auth, population, tax, vehicles, education, gatewayA, gatewayB, requests] = await freePorts(8);
+  ports = { auth: auth!, population: population!, tax: tax!, vehicles: vehicles!, education: education!, requests: requests!, gatewayA: gatewayA!, gatewayB: gatewayB! };
   issuerUrl = `http://127.0.0.1:${ports.auth}`;
   audience = `http://127.0.0.1:${ports.gatewayA}/graphql`; // both gateways are one resource
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/DATABASE_URL$|_URL$|_PORT$|^LOG_LEVEL$/.test(name)));
@@ -185,6 +185,7 @@ beforeAll(async () => {
     TAX_PORT: String(ports.tax),
     VEHICLES_PORT: String(ports.vehicles),
     EDUCATION_PORT: String(ports.education),
+    REQUESTS_PORT: String(ports.requests),
     GATEWAY_PORT: String(ports.gatewayA),
     ISSUER_URL: issuerUrl,
     GATEWAY_AUDIENCE: audience,
@@ -204,7 +205,7 @@ beforeAll(async () => {
   records = await openConsentRecords(consentDatabaseUrl);
   vehiclesProxy = await startFaultProxy(new URL(`http://127.0.0.1:${ports.vehicles}`));
   const started = Date.now();
-  await Promise.all((['auth', 'population', 'tax', 'vehicles', 'education', 'gatewayA', 'gatewayB'] as const).map(start));
+  await Promise.all((['auth', 'population', 'tax', 'vehicles', 'education', 'requests', 'gatewayA', 'gatewayB'] as const).map(start));
   timings.push(`all seven services ready in ${Date.now() - started} ms`);
 }, 120_000);
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createLogger } from '../../lib/logger.js';
 import type { RunningService } from '../../lib/subgraph/start.js';
 import { startPortal } from '../../portal/server.js';
@@ -313,7 +313,7 @@ describe('the citizen portal', () => {
     expect((await quiet.open('/disclosures')).text).toContain('<p id="no-disclosures">');
   });
 
-  it('downloads everything as one JSON file: every register, consents with receipts, every disclosure', async () => {
+  it('downloads everything as one signed document (JWS): every register, consents with receipts, every disclosure', async () => {
     const persona = personas.find((p) => p.tags.includes('non-disclosure') && !p.tags.includes('minor'))!;
     const { partner, accessToken } = await partnerWithConsent(persona, 'openid population:name');
     for (let i = 0; i < 3; i += 1) await partnerQuery(partner, hub.gatewayUrl, accessToken, '{ me { firstNames } }');
@@ -321,9 +321,13 @@ describe('the citizen portal', () => {
     await citizen.signIn(persona);
     const file = await citizen.open('/download');
     expect(file.status).toBe(200);
-    expect(file.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(file.headers.get('content-disposition')).toBe('attachment; filename="my-data.json"');
-    const data = JSON.parse(file.text);
+    expect(file.headers.get('content-type')).toBe('application/jwt');
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="my-data.jwt"');
+    // Verified as a third party would: the portal's published key set, ES256 and the type pinned.
+    const { payload: data, protectedHeader } = await jwtVerify(file.text, createRemoteJWKSet(new URL('/.well-known/jwks.json', portalUrl)), {
+      algorithms: ['ES256'], typ: 'my-data+jwt', issuer: portalUrl,
+    }) as { payload: any; protectedHeader: { kid?: string } };
+    expect(protectedHeader.kid).toEqual(expect.any(String));
     expect(Object.keys(data.registers)).toEqual(['population', 'tax', 'vehicles', 'education']);
     expect(data.registers.population).toMatchObject({ source: 'Population Information System (Digital and Population Data Services Agency)', available: true });
     expect(data.registers.population.data).toMatchObject({ firstNames: persona.firstNames, lastName: persona.lastName, personalIdentityCode: persona.personalIdentityCode });
@@ -454,7 +458,7 @@ describe('the citizen portal', () => {
     expect(consentIds.length).toBeGreaterThan(0);
     for (const id of consentIds) expect(log).not.toContain(id);
     const paths = new Set(portalLog.map((line) => JSON.parse(line)).filter((line) => line.msg === 'request').map((line) => line.path));
-    expect([...paths].sort()).toEqual(['(unknown)', '/', '/callback', '/consents', '/consents/:id/receipt', '/consents/:id/revoke', '/disclosures', '/download', '/login', '/logout']);
+    expect([...paths].sort()).toEqual(['(unknown)', '/', '/.well-known/jwks.json', '/callback', '/consents', '/consents/:id/receipt', '/consents/:id/revoke', '/disclosures', '/download', '/login', '/logout']);
   });
 
   // Last: it stops a register for good.
@@ -468,7 +472,7 @@ describe('the citizen portal', () => {
     expect(section(page.text, 'education')).toContain('This register could not be reached right now.');
     expect(section(page.text, 'education')).not.toContain('holds nothing');
     for (const register of ['population', 'tax', 'vehicles']) expect(section(page.text, register)).toContain('data-state="data"');
-    const file = JSON.parse((await citizen.open('/download')).text);
+    const file = decodeJwt((await citizen.open('/download')).text) as any;
     expect(file.registers.education).toEqual({ source: 'KOSKI: national registers of studies and degrees', available: false, updatedAt: null, data: null });
     expect(file.registers.tax.available).toBe(true);
   });

@@ -300,13 +300,19 @@ describe('API8 security misconfiguration: headers, CORS, no stack traces', () =>
 });
 
 describe('API9 improper inventory management: nothing is served that nobody needs', () => {
-  it.each(['/playground', '/graphiql', '/sandbox', '/altair', '/voyager', '/.well-known/apollo/server-health', '/metrics', '/debug', '/graphql/schema', '/graphql/'])(
+  it.each(['/playground', '/graphiql', '/sandbox', '/altair', '/voyager', '/.well-known/apollo/server-health', '/debug', '/graphql/schema', '/graphql/'])(
     'the gateway has no %s (404 NOT_FOUND)',
     async (path) => {
       const response = await readResponse(await fetch(new URL(path, hub.gatewayUrl), { headers: { authorization: `Bearer ${citizenToken}` } }));
       expectGraphQLRefusal(response, 404, 'NOT_FOUND');
     },
   );
+
+  // /metrics exists for the operator's Prometheus only (operations issue): loopback and METRICS_ALLOW, never proxied.
+  it('the gateway has no /metrics for a request that came through a proxy (404 NOT_FOUND)', async () => {
+    const response = await readResponse(await fetch(new URL('/metrics', hub.gatewayUrl), { headers: { authorization: `Bearer ${citizenToken}`, 'x-forwarded-for': '203.0.113.7' } }));
+    expectGraphQLRefusal(response, 404, 'NOT_FOUND');
+  });
 
   it('the gateway\'s API has no federation internals: _service and _entities are GRAPHQL_VALIDATION_FAILED even for the citizen', async () => {
     expectGraphQLRefusal(await hub.query(citizenToken, '{ _service { sdl } }'), 400, 'GRAPHQL_VALIDATION_FAILED');

@@ -11,6 +11,7 @@ import { loadSecret } from '../../lib/keys.js';
 import type { Logger } from '../../lib/logger.js';
 import { personIdFor, PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../../lib/personId.js';
 import { startSubgraph, type RunningService } from '../../lib/subgraph/start.js';
+import { startRequestsService } from '../../requests/server.js';
 import { scopeCatalogue } from '../../schema/scopes.js';
 import { educationModule } from '../../subgraphs/education/module.js';
 import { populationModule } from '../../subgraphs/population/module.js';
@@ -80,6 +81,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     TAX_PORT: '0',
     VEHICLES_PORT: '0',
     EDUCATION_PORT: '0',
+    REQUESTS_PORT: '0',
     GATEWAY_PORT: '0',
     LOG_LEVEL: 'warn',
     ...options.env,
@@ -107,6 +109,10 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       subgraphs[name] = service;
       env[`${name.toUpperCase()}_URL`] ??= service.url;
     }
+    const requests = await startRequestsService(env, overrides);
+    services.push(requests);
+    subgraphs.requests = requests;
+    env.REQUESTS_URL ??= requests.url;
     const gateway = await startGateway(env, overrides);
     services.push(gateway);
     const issuerKey = await loadIssuerKey(env);

@@ -129,5 +129,6 @@ export const SERVICE_ENTRIES = Object.freeze({
   tax: 'subgraphs/tax/main.ts',
   vehicles: 'subgraphs/vehicles/main.ts',
   education: 'subgraphs/education/main.ts',
+  requests: 'requests/main.ts',
   gateway: 'gateway/main.ts',
 });
