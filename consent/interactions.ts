@@ -10,7 +10,7 @@ import { scopeCatalogue } from '../schema/scopes.js';
 import type { ConsentServerConfig } from './config.js';
 import type { Partner } from './partners.js';
 import { caseScope } from '../schema/caseScopes.js';
-import type { Caseworker } from '../requests/caseworkers.js';
+import type { DirectoryCaseworker } from './caseworkerDirectory.js';
 import { CASEWORKER_CONSOLE_CLIENT_ID, CITIZEN_PORTAL_CLIENT_ID, dataScopes, pairwiseSubject } from './provider.js';
 import { signConsentReceipt } from './receipts.js';
 import { UpstreamRefusedError } from './upstreamLogin.js';
@@ -20,12 +20,20 @@ import { contentSecurityPolicy } from './views/html.js';
 import { renderLoginPage } from './views/loginPage.js';
 import { isLanguage, negotiateLanguage, type Language } from './views/messages.js';
 
+/** Who an upstream login signs in: sealed with the login at start, so the callback knows what to look for. */
+export type UpstreamLoginPurpose = 'citizen' | 'caseworker';
+
+/** What a verified upstream login vouched for: a citizen's personal identity code, or a caseworker's upstream `sub`. */
+export type UpstreamOutcome =
+  | { uid: string; purpose: 'citizen'; personalIdentityCode: string }
+  | { uid: string; purpose: 'caseworker'; subject: string };
+
 /** How a production login hands over to an upstream identity provider; see upstreamLogin.ts. */
 export interface UpstreamLogin {
-  /** Sends the browser to the upstream provider for interaction `uid`. */
-  start(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void>;
-  /** Handles the upstream callback: the interaction uid and the personal identity code it vouched for. */
-  finish(req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; personalIdentityCode: string }>;
+  /** Sends the browser to the upstream provider for interaction `uid` (a citizen's login unless told otherwise). */
+  start(req: IncomingMessage, res: ServerResponse, uid: string, purpose?: UpstreamLoginPurpose): Promise<void>;
+  /** Handles the upstream callback: the interaction uid and what the provider vouched for. */
+  finish(req: IncomingMessage, res: ServerResponse): Promise<UpstreamOutcome>;
 }
 
 /** Collaborators of {@link createInteractions}. */
@@ -34,8 +42,11 @@ export interface InteractionOptions {
   config: ConsentServerConfig;
   partners: readonly Partner[];
   personas: readonly Persona[];
-  /** Dev caseworker personas (data/caseworkers.json) for the console's test login; none in production. */
-  caseworkers?: readonly Caseworker[];
+  /**
+   * The caseworker directory (caseworkerDirectory.ts): the dev personas for the console's test login, or in
+   * production `CASEWORKERS_FILE`, whose upstream subjects the console's upstream login is mapped through.
+   */
+  caseworkers?: readonly DirectoryCaseworker[];
   consents: ConsentStore;
   pseudonymKey: Buffer;
   pairwiseKey: Buffer;
@@ -57,6 +68,7 @@ export function createInteractions(options: InteractionOptions) {
   const personaCodes = new Set(options.personas.map((p) => p.personalIdentityCode));
   const catalogue = new Map(scopeCatalogue().map((entry) => [entry.scope, entry]));
   const caseworkerById = new Map((options.caseworkers ?? []).map((caseworker) => [caseworker.id, caseworker]));
+  const caseworkerBySubject = new Map((options.caseworkers ?? []).filter((c) => c.upstreamSubject).map((c) => [c.upstreamSubject!, c]));
   // The console's test login lists caseworkers in the persona list's shape: the value is the caseworker's id.
   const caseworkerPersonas = (options.caseworkers ?? []).map((c) => ({ personalIdentityCode: c.id, firstNames: c.name, lastName: '', tags: [c.queue] }));
   const consoleOrigin = new URL(config.consoleUrl).origin;
@@ -120,16 +132,21 @@ export function createInteractions(options: InteractionOptions) {
     const lang = languageOf(req, res);
     const clientId = String(interaction.params.client_id);
     if (interaction.prompt.name === 'login' && clientId === CASEWORKER_CONSOLE_CLIENT_ID) {
-      // Caseworkers sign in as caseworkers: in dev from the caseworker personas. Production has no caseworker
-      // directory yet (docs/requests.md), so the console cannot sign anyone in there.
-      if (config.login.kind !== 'test-personas' || caseworkerPersonas.length === 0) throw new HubError('FORBIDDEN', 'Caseworker sign-in is not configured on this server');
+      // Caseworkers sign in as caseworkers: in dev from the caseworker personas, in production at the upstream
+      // provider, whose subject must be listed in CASEWORKERS_FILE (docs/requests.md).
+      if (config.login.kind === 'upstream') {
+        if (!options.upstream || caseworkerBySubject.size === 0) throw new HubError('FORBIDDEN', 'Caseworker sign-in is not configured on this server');
+        await options.upstream.start(req, res, uid, 'caseworker');
+        return;
+      }
+      if (caseworkerPersonas.length === 0) throw new HubError('FORBIDDEN', 'Caseworker sign-in is not configured on this server');
       sendHtml(res, 200, renderLoginPage({ lang, action: `/interaction/${uid}/login?lang=${lang}`, personas: caseworkerPersonas, clientName: clientName(clientId), languageLinksBase: `/interaction/${uid}` }), clientId);
       return;
     }
     if (interaction.prompt.name === 'login') {
       if (config.login.kind === 'upstream') {
         if (!options.upstream) throw new HubError('INTERNAL_SERVER_ERROR', 'Upstream login is not configured');
-        await options.upstream.start(req, res, uid);
+        await options.upstream.start(req, res, uid, 'citizen');
         return;
       }
       sendHtml(res, 200, renderLoginPage({ lang, action: `/interaction/${uid}/login?lang=${lang}`, personas: options.personas, clientName: clientName(clientId), languageLinksBase: `/interaction/${uid}` }), clientId);
@@ -285,7 +302,7 @@ export function createInteractions(options: InteractionOptions) {
 
   async function upstreamCallback(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!options.upstream) throw new HubError('NOT_FOUND', 'No such resource');
-    let outcome: { uid: string; personalIdentityCode: string };
+    let outcome: UpstreamOutcome;
     try {
       outcome = await options.upstream.finish(req, res);
     } catch (error) {
@@ -300,11 +317,22 @@ export function createInteractions(options: InteractionOptions) {
       }
       throw error;
     }
-    const { uid, personalIdentityCode } = outcome;
-    if (!isValidHetu(personalIdentityCode)) throw new HubError('FORBIDDEN', 'The identity provider did not vouch for a personal identity code');
-    const interaction = await findLoginInteraction(uid);
+    const interaction = await findLoginInteraction(outcome.uid);
     if (!interaction) throw new HubError('NOT_FOUND', 'This sign-in has expired or is not yours; start again from the service you came from');
-    await resumeWith(res, interaction, { login: { accountId: personIdFor(personalIdentityCode, options.pseudonymKey) } });
+    // The purpose sealed at start must match the client the interaction is for: a citizen's login never signs a
+    // caseworker in, and a caseworker's login never makes a citizen's session.
+    const forConsole = String(interaction.params.client_id) === CASEWORKER_CONSOLE_CLIENT_ID;
+    if (forConsole !== (outcome.purpose === 'caseworker')) throw new HubError('BAD_REQUEST', 'This sign-in step is not expected now');
+    if (outcome.purpose === 'caseworker') {
+      const caseworker = caseworkerBySubject.get(outcome.subject);
+      // Nobody outside the directory becomes a caseworker; the page says so and the console gets no code.
+      if (!caseworker) throw new HubError('FORBIDDEN', 'You are not registered as a caseworker on this server; ask your organisation to add you to the caseworker directory');
+      // The account is the caseworker's id, exactly as in dev: never a person id, so no register or consent matches it.
+      await resumeWith(res, interaction, { login: { accountId: caseworker.id } });
+      return;
+    }
+    if (!isValidHetu(outcome.personalIdentityCode)) throw new HubError('FORBIDDEN', 'The identity provider did not vouch for a personal identity code');
+    await resumeWith(res, interaction, { login: { accountId: personIdFor(outcome.personalIdentityCode, options.pseudonymKey) } });
   }
 
   /**

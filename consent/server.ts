@@ -11,7 +11,6 @@ import { PSEUDONYM_KEY_DEV_FILE, PSEUDONYM_KEY_VARIABLE } from '../lib/personId.
 import { createSubgraphHandler } from '../lib/subgraph/service.js';
 import type { RunningService } from '../lib/subgraph/start.js';
 import { loadPersonas } from '../lib/synthetic/personas.js';
-import { loadCaseworkers } from '../requests/caseworkers.js';
 import { createInternalCredentialVerifier, INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
 import { readConsentServerConfig } from './config.js';
 import { createInteractions } from './interactions.js';
@@ -22,6 +21,7 @@ import { loadPartners } from './partners.js';
 import { createProvider } from './provider.js';
 import { consentResolvers } from './subgraph/resolvers.js';
 import { createUpstreamLogin } from './upstreamLogin.js';
+import { loadCaseworkerDirectory } from './caseworkerDirectory.js';
 
 /** Collaborators a test may swap. */
 export interface ConsentServerOverrides {
@@ -63,7 +63,7 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
   ]);
   const partners = loadPartners(env, config.mode);
   const personas = config.mode === 'dev' ? loadPersonas() : [];
-  const caseworkers = config.mode === 'dev' ? loadCaseworkers() : [];
+  const caseworkers = loadCaseworkerDirectory(env, config.mode);
   const records = await openConsentRecords(config.databaseUrl);
   let server: ReturnType<typeof createService> | undefined;
   try {
@@ -144,7 +144,7 @@ export async function startConsentServer(env: Env, overrides: ConsentServerOverr
       Promise.all([purgeExpired(records.database), records.replay.purge()]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired records failed'));
     }, 60_000);
     purge.unref();
-    logger.info({ port, mode: config.mode, partners: partners.length }, 'authorization server listening');
+    logger.info({ port, mode: config.mode, partners: partners.length, caseworkers: caseworkers.length }, 'authorization server listening');
     return {
       name: 'auth',
       port,

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as client from 'openid-client';
 import { HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { UpstreamLogin } from './interactions.js';
+import type { UpstreamLogin, UpstreamLoginPurpose, UpstreamOutcome } from './interactions.js';
 
 /** Options of {@link createUpstreamLogin}. */
 export interface UpstreamLoginOptions {
@@ -32,6 +32,8 @@ interface LoginSecrets {
   state: string;
   nonce: string;
   codeVerifier: string;
+  /** Who signs in: a citizen (the identity claim is required) or a caseworker (the `sub` is looked up). */
+  purpose: UpstreamLoginPurpose;
   /** Expiry, epoch milliseconds: the cookie's Max-Age is only advice to the browser. */
   exp: number;
 }
@@ -122,7 +124,7 @@ export async function createUpstreamLogin(options: UpstreamLoginOptions): Promis
   }
 
   return {
-    async start(_req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
+    async start(_req: IncomingMessage, res: ServerResponse, uid: string, purpose: UpstreamLoginPurpose = 'citizen'): Promise<void> {
       const codeVerifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const nonce = client.randomNonce();
@@ -135,13 +137,13 @@ export async function createUpstreamLogin(options: UpstreamLoginOptions): Promis
         state,
         nonce,
       });
-      appendSetCookie(res, cookie(seal({ uid, state, nonce, codeVerifier, exp: Date.now() + COOKIE_SECONDS * 1000 }), COOKIE_SECONDS));
+      appendSetCookie(res, cookie(seal({ uid, state, nonce, codeVerifier, purpose, exp: Date.now() + COOKIE_SECONDS * 1000 }), COOKIE_SECONDS));
       res.writeHead(303, { location: url.href, 'cache-control': 'no-store' });
       res.end();
       logger.info('upstream login started');
     },
 
-    async finish(req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; personalIdentityCode: string }> {
+    async finish(req: IncomingMessage, res: ServerResponse): Promise<UpstreamOutcome> {
       // Single use: whatever happens next, the browser forgets this login's secrets.
       appendSetCookie(res, cookie('', 0));
       const secrets = open(readCookie(req, UPSTREAM_COOKIE_NAME));
@@ -177,13 +179,20 @@ export async function createUpstreamLogin(options: UpstreamLoginOptions): Promis
         logger.warn({ failure: { type: e.name, code: e.code, error: e.error, message: e.message } }, 'upstream login failed');
         throw new HubError('FORBIDDEN', UNVERIFIED);
       }
+      if (secrets.purpose === 'caseworker') {
+        // openid-client has checked that the ID token has a `sub`; the caseworker directory maps it to a caseworker.
+        const subject = claims?.sub;
+        if (typeof subject !== 'string' || subject.length === 0) throw new HubError('FORBIDDEN', UNVERIFIED);
+        logger.info('upstream caseworker login verified');
+        return { uid: secrets.uid, purpose: 'caseworker', subject };
+      }
       const personalIdentityCode = claims?.[login.identityClaim];
       if (typeof personalIdentityCode !== 'string' || personalIdentityCode.length === 0) {
         logger.warn({ claim: login.identityClaim }, 'upstream ID token lacks the identity claim');
         throw new HubError('FORBIDDEN', NO_IDENTITY);
       }
       logger.info('upstream login verified');
-      return { uid: secrets.uid, personalIdentityCode };
+      return { uid: secrets.uid, purpose: 'citizen', personalIdentityCode };
     },
   };
 }
