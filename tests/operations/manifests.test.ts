@@ -229,6 +229,9 @@ describe.each(Object.entries(renders))('the %s render', (_name, objects) => {
       const authSpec = podSpec(find(objects, 'Deployment', 'authorization-server'));
       const mount = authSpec.containers[0].volumeMounts.find((candidate: { mountPath: string }) => authEnv.PARTNERS_FILE!.startsWith(`${candidate.mountPath}/`));
       expect(authSpec.volumes.find((volume: { name: string }) => volume.name === mount.name).secret.items).toEqual([{ key: 'partners.json', path: 'partners.json' }]);
+      // So is the caseworker directory (CASEWORKERS_FILE), from its own Secret.
+      const caseworkersMount = authSpec.containers[0].volumeMounts.find((candidate: { mountPath: string }) => authEnv.CASEWORKERS_FILE?.startsWith(`${candidate.mountPath}/`));
+      expect(authSpec.volumes.find((volume: { name: string }) => volume.name === caseworkersMount?.name)?.secret).toEqual({ secretName: 'hub-caseworkers', items: [{ key: 'caseworkers.json', path: 'caseworkers.json' }] });
       const portalEnv = envOf('portal');
       const portal = readPortalConfig(portalEnv);
       expect(portal.issuer).toBe(gateway.issuer);
