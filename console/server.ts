@@ -5,7 +5,7 @@ import { createServiceMetrics } from '../lib/telemetry/serviceMetrics.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import type { RunningService } from '../lib/subgraph/start.js';
 import { securityHeaders } from '../portal/respond.js';
-import { createRequestCycle, openWebSessions } from '../portal/requestCycle.js';
+import { createRequestCycle, openWebSessions, webAppReadiness } from '../portal/requestCycle.js';
 import { createSignIn } from '../portal/signIn.js';
 import { CASE_QUEUES } from './cases.js';
 import { CONSOLE_CLIENT_ID, readConsoleConfig } from './config.js';
@@ -63,14 +63,7 @@ export async function startConsole(env: Env, overrides: ConsoleOverrides = {}): 
     internalError: handlers.internalError,
   });
 
-  async function ready(): Promise<boolean> {
-    const fetchImpl = overrides.fetch ?? fetch;
-    const [issuer, gateway] = await Promise.all([
-      signIn.configuration().then(() => true, () => false),
-      fetchImpl(new URL('/healthz', config.gatewayUrl), { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false),
-    ]);
-    return issuer && gateway && (await web.database.ping());
-  }
+  const ready = webAppReadiness({ issuerReady: () => signIn.configuration(), gatewayUrl: config.gatewayUrl, database: web.database, fetch: overrides.fetch });
 
   const server = createService({ logger, ready, routes: {}, fallback, nameRoute: routeName, metrics: createServiceMetrics('console'), metricsAccess: readMetricsAccess(env) });
   const port = await listen(server, config.host, config.port);

@@ -131,3 +131,19 @@ export function createRequestCycle(options: RequestCycleOptions): (req: Incoming
     writeResponse(ctx);
   };
 }
+
+/**
+ * Readiness of a server-rendered app (`/readyz`): the issuer's discovery, the gateway's `/healthz` and the sessions
+ * database all answer.
+ */
+export function webAppReadiness(options: { issuerReady: () => Promise<unknown>; gatewayUrl: string; database: HubDatabase<any>; fetch?: typeof fetch }): () => Promise<boolean> {
+  const fetchImpl = options.fetch ?? fetch;
+  return async () => {
+    const [issuer, gateway, database] = await Promise.all([
+      options.issuerReady().then(() => true, () => false),
+      fetchImpl(new URL('/healthz', options.gatewayUrl), { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false),
+      options.database.ping(),
+    ]);
+    return issuer && gateway && database;
+  };
+}

@@ -11,7 +11,7 @@ import { createHubClient } from './hubClient.js';
 import { contentSecurityPolicy } from './pages/style.js';
 import { securityHeaders } from './respond.js';
 import { createRouter, routeName } from './router.js';
-import { createRequestCycle, openWebSessions } from './requestCycle.js';
+import { createRequestCycle, openWebSessions, webAppReadiness } from './requestCycle.js';
 import { createSignIn } from './signIn.js';
 import { exportJwks, loadExportKey, signExport } from './signedExport.js';
 
@@ -31,7 +31,6 @@ export async function startPortal(env: Env, overrides: PortalOverrides = {}): Pr
   const config = readPortalConfig(env);
   const logger = overrides.logger ?? createLogger({ service: 'portal' });
   const now = overrides.now ?? Date.now;
-  const fetchImpl = overrides.fetch ?? fetch;
   // Known once the port is bound, unless PORTAL_URL says where browsers reach the portal.
   let publicUrl = env.PORTAL_URL ? config.publicUrl : '';
   // Sessions live sealed in the shared database: any replica serves any citizen, a restart signs nobody out.
@@ -61,13 +60,7 @@ export async function startPortal(env: Env, overrides: PortalOverrides = {}): Pr
     internalError: handlers.internalError,
   });
 
-  async function ready(): Promise<boolean> {
-    const [issuer, gateway] = await Promise.all([
-      signIn.configuration().then(() => true, () => false),
-      fetchImpl(new URL('/healthz', config.gatewayUrl), { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false),
-    ]);
-    return issuer && gateway && (await web.database.ping());
-  }
+  const ready = webAppReadiness({ issuerReady: () => signIn.configuration(), gatewayUrl: config.gatewayUrl, database: web.database, fetch: overrides.fetch });
 
   const server = createService({ logger, ready, routes: {}, fallback, nameRoute: routeName, metrics: createServiceMetrics('portal'), metricsAccess: readMetricsAccess(env) });
   const port = await listen(server, config.host, config.port);
