@@ -130,14 +130,14 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     const served = supergraphs.current(); // this request ends on the supergraph it started with, whatever is published meanwhile
     const { credential } = caller;
     const body = await readGraphQLRequest(req, res, { bodyLimitBytes: config.bodyLimitBytes });
-    const query = trustedDocuments.documentFor(credential.clientId, body);
+    const { query, name: operationName } = trustedDocuments.resolve(credential.clientId, body);
     const prepared = { ...served.documents.prepare(query), query };
     const operation = selectOperation(prepared.document, body.operationName);
     assertOperationAllowed(body, operation);
     const context: GatewayRequestContext = { requestId: scope.requestId, credential, failures: new Map() };
     const outcome = await served.run(prepared, operation, body.variables, context, scope.logger);
     if (context.failures.size > 0) scope.logger.warn({ failures: Object.fromEntries(context.failures) }, 'registers failed');
-    countOperation(gatewayMetrics, credential.clientId, trustedDocuments.registeredName(credential.clientId, query), outcome.body);
+    countOperation(gatewayMetrics, credential.clientId, operationName, outcome.body);
     await recordDisclosure(caller, outcome, served, scope);
     const { status, headers } = responseStatus(outcome.body);
     sendJson(res, status, outcome.body, headers);

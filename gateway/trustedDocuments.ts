@@ -35,12 +35,18 @@ export function loadTrustedDocuments(dir: string): Map<string, Map<string, Trust
   return registry;
 }
 
+/** The document a request runs, and its registered name (undefined for an ad-hoc document). */
+export interface ResolvedDocument {
+  readonly query: string;
+  readonly name: string | undefined;
+}
+
 /** What {@link createTrustedDocuments} returns. */
 export interface TrustedDocuments {
   /** The text to run for `clientId`'s request; throws `PERSISTED_QUERY_NOT_IN_LIST` or `QUERY_NOT_IN_SAFELIST`. */
   documentFor(clientId: string, request: DocumentReference): string;
-  /** The registered name of `clientId`'s operation with this exact text, or undefined (an ad-hoc document); for metrics. */
-  registeredName(clientId: string, query: string): string | undefined;
+  /** {@link documentFor} with the registered operation's name (undefined for an ad-hoc document), for metrics. */
+  resolve(clientId: string, request: DocumentReference): ResolvedDocument;
   /** Puts a new registry in place once every document in it passes `validate`; else throws and keeps the old one. */
   replace(registry: ReadonlyMap<string, ReadonlyMap<string, TrustedDocument>>): void;
   /** Every registered operation in service, with its client: what a new supergraph must still validate. */
@@ -68,25 +74,28 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
   };
   let registry = checked(options.registry);
 
-  return {
-    documentFor(clientId, request) {
-      const registered = registry.get(clientId);
-      if (request.documentHash !== undefined) {
-        const document = registered?.get(request.documentHash);
-        if (request.query !== undefined && documentHash(request.query) !== request.documentHash) {
-          throw new HubError('BAD_REQUEST', 'The document id is not the SHA-256 of the query sent with it');
-        }
-        if (document) return document.body;
-        if (request.query !== undefined && options.adHocClients.has(clientId)) return request.query;
-        throw new HubError('PERSISTED_QUERY_NOT_IN_LIST', 'No operation with this document id is registered for this client');
+  // One look-up per request: the document and its name come out of the same hash (the gateway's hot path).
+  function resolve(clientId: string, request: DocumentReference): ResolvedDocument {
+    const registered = registry.get(clientId);
+    if (request.documentHash !== undefined) {
+      const document = registered?.get(request.documentHash);
+      if (request.query !== undefined && documentHash(request.query) !== request.documentHash) {
+        throw new HubError('BAD_REQUEST', 'The document id is not the SHA-256 of the query sent with it');
       }
-      const query = request.query!;
-      if (options.adHocClients.has(clientId) || registered?.has(documentHash(query))) return query;
-      throw new HubError('QUERY_NOT_IN_SAFELIST', 'This client may run only its registered operations: send a registered document or its documentId');
-    },
-    registeredName(clientId, query) {
-      return registry.get(clientId)?.get(documentHash(query))?.name;
-    },
+      if (document) return { query: document.body, name: document.name };
+      if (request.query !== undefined && options.adHocClients.has(clientId)) return { query: request.query, name: undefined };
+      throw new HubError('PERSISTED_QUERY_NOT_IN_LIST', 'No operation with this document id is registered for this client');
+    }
+    const query = request.query!;
+    const document = registered?.get(documentHash(query));
+    if (document) return { query, name: document.name };
+    if (options.adHocClients.has(clientId)) return { query, name: undefined };
+    throw new HubError('QUERY_NOT_IN_SAFELIST', 'This client may run only its registered operations: send a registered document or its documentId');
+  }
+
+  return {
+    resolve,
+    documentFor: (clientId, request) => resolve(clientId, request).query,
     replace(next) {
       registry = checked(next);
     },
