@@ -1,5 +1,5 @@
 import { DEFAULT_PORTS, readConsoleUrl, readHost, readIssuer, readMode, readPort, readPositiveInt, readServiceDatabaseUrl, type Env, type HubMode } from '../lib/config.js';
-import { isLoopbackHttp } from '../portal/config.js';
+import { requireWebUrl } from '../portal/config.js';
 
 /** The console's OAuth client id at the authorization server (a public client: PKCE S256, no secret). */
 export const CONSOLE_CLIENT_ID = 'caseworker-console';
@@ -33,15 +33,7 @@ export function readConsoleConfig(env: Env): ConsoleConfig {
   const issuer = readIssuer(env).replace(/\/$/, '');
   const gatewayUrl = env.GATEWAY_URL ?? `http://127.0.0.1:${readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.GATEWAY_PORT)}/graphql`;
   for (const [name, value] of [['CONSOLE_URL', publicUrl], ['ISSUER_URL', issuer], ['GATEWAY_URL', gatewayUrl]] as const) {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new TypeError(`${name} must be an absolute URL, got ${JSON.stringify(value)}`);
-    }
-    // Tokens and session cookies travel over these: https, or http on this machine (dev).
-    if (url.protocol !== 'https:' && !isLoopbackHttp(value)) throw new TypeError(`${name} must be https (plain http only for 127.0.0.1 or localhost), got ${JSON.stringify(value)}`);
-    if (mode === 'production' && name === 'CONSOLE_URL' && url.protocol !== 'https:') throw new TypeError(`CONSOLE_URL must be https in production mode, got ${JSON.stringify(value)}`);
+    requireWebUrl(name, value, mode, 'CONSOLE_URL');
   }
   return Object.freeze({
     mode,

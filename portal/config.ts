@@ -60,7 +60,11 @@ export function isLoopbackHttp(url: string): boolean {
 
 // Tokens and session cookies travel over these: https, or http on loopback (dev). Production wants https for
 // everything a browser sees.
-function requireWebUrl(name: string, value: string, mode: HubMode): void {
+/**
+ * Checks a URL a web app's tokens or cookies travel over: absolute, https or http on this machine; `appUrlVariable`
+ * (the app's own public URL: `PORTAL_URL`, `CONSOLE_URL`) must be https in production.
+ */
+export function requireWebUrl(name: string, value: string, mode: HubMode, appUrlVariable = 'PORTAL_URL'): void {
   let url: URL;
   try {
     url = new URL(value);
@@ -70,7 +74,7 @@ function requireWebUrl(name: string, value: string, mode: HubMode): void {
   if (url.protocol !== 'https:' && !isLoopbackHttp(value)) {
     throw new TypeError(`${name} must be https (plain http only for 127.0.0.1 or localhost), got ${JSON.stringify(value)}`);
   }
-  if (mode === 'production' && name === 'PORTAL_URL' && url.protocol !== 'https:') {
-    throw new TypeError(`PORTAL_URL must be https in production mode, got ${JSON.stringify(value)}`);
+  if (mode === 'production' && name === appUrlVariable && url.protocol !== 'https:') {
+    throw new TypeError(`${name} must be https in production mode, got ${JSON.stringify(value)}`);
   }
 }
