@@ -1,11 +1,11 @@
 import { decodeJwt } from 'jose';
 import { readBody } from '../lib/http/service.js';
-import type { Logger } from '../lib/logger.js';
 import { setCookie } from '../portal/cookies.js';
 import { MAX_REQUEST_LENGTH } from '../portal/requestModel.js';
 import { redirect, safeReturnPath, send, type PortalContext } from '../portal/respond.js';
 import { csrfTokenMatches, type PortalSessions, type Session } from '../portal/session.js';
-import { SignInError, type SignIn } from '../portal/signIn.js';
+import type { SignIn } from '../portal/signIn.js';
+import { createSignInHandlers } from '../portal/signInHandlers.js';
 import { CASE_QUEUES, queueOfScope, type CaseQueue } from './cases.js';
 import { CaseClientError, type CaseClient } from './hubClient.js';
 import { renderCasePage, type ReplyError } from './pages/casePage.js';
@@ -34,7 +34,7 @@ const FRESH_SIGN_IN_MS = 30_000;
 
 /** The console's routes: the queue, a case and its actions, sign-in and sign-out. */
 export function createConsoleHandlers(options: ConsoleHandlerOptions) {
-  const { sessions, signIn, cases } = options;
+  const { sessions, cases } = options;
 
   function html(ctx: PortalContext, status: number, body: string): void {
     send(ctx, status, { 'content-type': 'text/html; charset=utf-8', ...options.pageHeaders }, body);
@@ -86,7 +86,7 @@ export function createConsoleHandlers(options: ConsoleHandlerOptions) {
     const caseworker = caseworkerOf(session);
     if (caseworker === undefined) {
       // Signed in, but not as a caseworker of one queue: the session is of no use here, so it goes.
-      sessions.destroy(session.id);
+      await sessions.destroy(session.id);
       setSession(ctx, undefined);
       return error(ctx, 403, 'notCaseworker');
     }
@@ -186,48 +186,8 @@ export function createConsoleHandlers(options: ConsoleHandlerOptions) {
       }, `/cases/${id}`);
     },
 
-    async login(ctx: PortalContext): Promise<void> {
-      const returnTo = safeReturnPath(ctx.url.searchParams.get('return'));
-      const signedIn = ctx.session?.signedIn;
-      if (signedIn && signedIn.expiresAt > options.now()) return redirect(ctx, returnTo);
-      if (!ctx.session) setSession(ctx, sessions.create({ lang: ctx.lang }));
-      try {
-        const { url, pending } = await signIn.start(returnTo, options.now());
-        ctx.session!.pending = pending;
-        redirect(ctx, url);
-      } catch (failure) {
-        if (!(failure instanceof SignInError)) throw failure;
-        error(ctx, 503, 'issuerUnavailable', '/login');
-      }
-    },
-
-    async callback(ctx: PortalContext, { logger }: { logger: Logger }): Promise<void> {
-      const pending = ctx.session?.pending;
-      if (!ctx.session || !pending) return error(ctx, 400, 'signInFailed', '/login');
-      ctx.session.pending = undefined; // single use
-      try {
-        const signedIn = await signIn.finish(new URL(`/callback${ctx.url.search}`, options.publicUrl()), pending, options.now());
-        // A new session id at sign-in (session fixation); the old one is forgotten.
-        const session = await sessions.rotate(ctx.session, { lang: ctx.session.lang });
-        session.signedIn = signedIn;
-        setSession(ctx, session);
-        redirect(ctx, pending.returnTo);
-      } catch (failure) {
-        if (!(failure instanceof SignInError)) throw failure;
-        logger.warn({ code: failure.code }, 'sign-in not completed');
-        const kind: ConsoleErrorKind = failure.code === 'ISSUER_UNAVAILABLE' ? 'issuerUnavailable' : failure.code === 'SIGN_IN_CANCELLED' ? 'signInCancelled' : 'signInFailed';
-        error(ctx, failure.code === 'ISSUER_UNAVAILABLE' ? 503 : 400, kind, '/login');
-      }
-    },
-
-    async logout(ctx: PortalContext): Promise<void> {
-      if (!ctx.session) return redirect(ctx, '/');
-      if (!(await checkedForm(ctx))) return;
-      const idToken = ctx.session.signedIn?.idToken;
-      await sessions.destroy(ctx.session.id);
-      setSession(ctx, undefined);
-      redirect(ctx, (await signIn.endSessionUrl(idToken)) ?? '/');
-    },
+    // Sign-in and sign-out as the portal does them, with the console's own pages and session cookie.
+    ...createSignInHandlers(options, { error, setSession, checkedForm }),
 
     errorPage: error,
 

@@ -1,18 +1,39 @@
 import type { Logger } from '../lib/logger.js';
-import type { HandlerKit, HandlerOptions } from './handlerKit.js';
 import { redirect, safeReturnPath, type PortalContext } from './respond.js';
 import type { ErrorKind } from './pages/errorPage.js';
-import { SignInError, type SignInFailureCode } from './signIn.js';
+import type { PortalSessions, Session } from './session.js';
+import { SignInError, type SignIn, type SignInFailureCode } from './signIn.js';
+
+/** The pages a sign-in can end on, which every app that signs in (the portal, the console) has. */
+type SignInErrorKind = Extract<ErrorKind, 'issuerUnavailable' | 'signInCancelled' | 'signInFailed'>;
 
 /** The status and page for each way a sign-in can fail. */
-const FAILURES: Readonly<Record<SignInFailureCode, [number, ErrorKind]>> = {
+const FAILURES: Readonly<Record<SignInFailureCode, [number, SignInErrorKind]>> = {
   ISSUER_UNAVAILABLE: [503, 'issuerUnavailable'],
   SIGN_IN_CANCELLED: [400, 'signInCancelled'],
   SIGN_IN_FAILED: [400, 'signInFailed'],
 };
 
-/** `/login`, `/callback` and `/logout`: the portal as an OAuth public client of the authorization server. */
-export function createSignInHandlers(options: HandlerOptions, kit: HandlerKit) {
+/** What the sign-in handlers need of their app. */
+export interface SignInHandlerOptions {
+  sessions: PortalSessions;
+  signIn: SignIn;
+  publicUrl: () => string;
+  now: () => number;
+}
+
+/** The app's own responses the sign-in handlers use (its error page, its session cookie, its CSRF-checked forms). */
+export interface SignInKit {
+  error(ctx: PortalContext, status: number, kind: SignInErrorKind, retry?: string): void;
+  setSession(ctx: PortalContext, session: Session | undefined): void;
+  checkedForm(ctx: PortalContext): Promise<URLSearchParams | undefined>;
+}
+
+/**
+ * `/login`, `/callback` and `/logout`: a server-rendered app (the portal, the console) as an OAuth public client of
+ * the authorization server.
+ */
+export function createSignInHandlers(options: SignInHandlerOptions, kit: SignInKit) {
   const { sessions, signIn } = options;
   const { error, setSession, checkedForm } = kit;
   return {
@@ -57,7 +78,7 @@ export function createSignInHandlers(options: HandlerOptions, kit: HandlerKit) {
       const idToken = ctx.session.signedIn?.idToken;
       await sessions.destroy(ctx.session.id);
       setSession(ctx, undefined);
-      // OpenID RP-Initiated Logout 1.0: the issuer ends its own session too, then returns to the portal.
+      // OpenID RP-Initiated Logout 1.0: the issuer ends its own session too, then returns to the app.
       redirect(ctx, (await signIn.endSessionUrl(idToken)) ?? '/');
     },
   };
