@@ -29,7 +29,7 @@ export interface OperationExecutorOptions {
   /** Plans and runs the authorized operation (gateway/federationEngine.ts). */
   engine: Pick<FederationEngine, 'execute'>;
   requirements: ReadonlyMap<string, FieldRequirement>;
-  owners: ReadonlyMap<string, SubgraphName>;
+  owners: ReadonlyMap<string, readonly SubgraphName[]>;
   /** Entity types (gateway/supergraph.ts): a register's error on their fields stays with that field. */
   entities: ReadonlySet<string>;
 }

@@ -19,44 +19,83 @@ const MESSAGES: Readonly<Record<SubgraphFailure, string>> = {
 /**
  * One pathed error for every field of the operation that a failed register should have resolved (the
  * outermost such field of each branch), so the client sees which data is missing and why.
+ *
+ * A field several registers resolve (a shared one: `Query.me`, which every register with Person fields answers
+ * in the same round trip, or an entity key) is not lost with one of them. It is judged by what is under it: when
+ * every field selected under it failed, so did it (its own path gets the errors, one per failed register, and its
+ * null stays); otherwise each failed field under it gets its own error and the rest is answered. A shared field
+ * with nothing but `__typename` under it failed when one of its registers did; a shared leaf, only when all did.
  */
 export function failureErrors(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
-  owners: ReadonlyMap<string, SubgraphName>,
+  owners: ReadonlyMap<string, readonly SubgraphName[]>,
   failures: ReadonlyMap<SubgraphName, SubgraphFailure>,
 ): { errors: GatewayError[]; nullPaths: ResponsePath[] } {
-  const errors: GatewayError[] = [];
-  const nullPaths: ResponsePath[] = [];
+  const found: Array<{ path: ResponsePath; register: SubgraphName; failure: SubgraphFailure }> = [];
   const root = schema.getRootType(operation.operation);
-  if (!root || failures.size === 0) return { errors, nullPaths };
+  if (!root || failures.size === 0) return { errors: [], nullPaths: [] };
 
-  function walk(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, path: ResponsePath, parentOwner: SubgraphName | undefined) {
+  /** Walks one selection set; counts the fields selected in it and how many of them failed. */
+  function walk(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, path: ResponsePath): { selected: number; failed: number } {
+    const tally = { selected: 0, failed: 0 };
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         // Fields inside a type condition belong to that type (its own resolver may differ from the interface's).
         const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parentType;
-        walk(selection.selectionSet, condition && isCompositeType(condition) ? condition : parentType, path, parentOwner);
+        const inner = walk(selection.selectionSet, condition && isCompositeType(condition) ? condition : parentType, path);
+        tally.selected += inner.selected;
+        tally.failed += inner.failed;
         continue;
       }
       if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) continue;
-      const key = selection.alias?.value ?? selection.name.value;
-      const owner = owners.get(`${parentType.name}.${selection.name.value}`);
-      const failure = owner ? failures.get(owner) : undefined;
-      if (owner && failure && owner !== parentOwner) {
-        errors.push({ message: `The ${owner} register ${MESSAGES[failure]}`, path: [...path, key].filter((p) => p !== '@'), extensions: { code: failure } });
-        nullPaths.push([...path, key]);
+      tally.selected += 1;
+      const here = [...path, selection.alias?.value ?? selection.name.value];
+      const registers = owners.get(`${parentType.name}.${selection.name.value}`) ?? [];
+      const failedRegisters = registers.filter((register) => failures.has(register));
+      // The parent was answered (or its failure would have been reported instead of walking in), so a field of one
+      // register is lost exactly when that register failed.
+      if (registers.length === 1 && failedRegisters.length === 1) {
+        report(here, failedRegisters);
+        tally.failed += 1;
         continue;
       }
       const field = 'getFields' in parentType ? parentType.getFields()[selection.name.value] : undefined;
-      if (!field || !selection.selectionSet) continue;
-      const child = getNamedType(field.type);
-      if (!isCompositeType(child)) continue;
+      const child = field ? getNamedType(field.type) : undefined;
+      if (!field || !selection.selectionSet || !child || !isCompositeType(child)) {
+        if (registers.length > 1 && failedRegisters.length === registers.length) {
+          report(here, failedRegisters);
+          tally.failed += 1;
+        }
+        continue;
+      }
       const markers: '@'[] = [];
       for (let t = getNullableType(field.type); isListType(t); t = getNullableType(t.ofType)) markers.push('@');
-      walk(selection.selectionSet, child, [...path, key, ...markers], owner ?? parentOwner);
+      const mark = found.length;
+      const inner = walk(selection.selectionSet, child, [...here, ...markers]);
+      if (registers.length <= 1) continue;
+      const lost = inner.selected === 0 ? failedRegisters : inner.failed === inner.selected ? [...new Set(found.slice(mark).map((f) => f.register))] : [];
+      if (lost.length > 0) {
+        // Everything under the shared field failed: it is null itself, and says why once per register.
+        found.length = mark;
+        report(here, lost);
+        tally.failed += 1;
+      }
     }
+    return tally;
   }
-  walk(operation.selectionSet, root, [], undefined);
+
+  function report(path: ResponsePath, registers: readonly SubgraphName[]): void {
+    for (const register of registers) found.push({ path, register, failure: failures.get(register)! });
+  }
+
+  walk(operation.selectionSet, root, []);
+  const errors = found.map(({ path, register, failure }): GatewayError => ({
+    message: `The ${register} register ${MESSAGES[failure]}`,
+    path: path.filter((p) => p !== '@'),
+    extensions: { code: failure },
+  }));
+  const nullPaths: ResponsePath[] = [];
+  for (const { path } of found) if (nullPaths.at(-1) !== path) nullPaths.push(path);
   return { errors, nullPaths };
 }

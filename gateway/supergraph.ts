@@ -17,8 +17,11 @@ export interface GatewaySupergraph {
   readonly executionSdl: string;
   /** `@authenticated`/`@requiresScopes` of every field, enforced by the gateway itself. */
   readonly requirements: ReadonlyMap<string, FieldRequirement>;
-  /** The register that resolves each `Type.field`, for pathed errors when that register fails. */
-  readonly owners: ReadonlyMap<string, SubgraphName>;
+  /**
+   * The registers that can resolve each `Type.field`, for pathed errors when they fail: one for most fields, several
+   * for a shared one (`Query.me`, which every register with Person fields resolves; entity keys).
+   */
+  readonly owners: ReadonlyMap<string, readonly SubgraphName[]>;
   /** Types with a `@key` in some subgraph: a register's error on one of their fields is confined to that field. */
   readonly entities: ReadonlySet<string>;
 }
@@ -38,8 +41,8 @@ export function loadGatewaySupergraph(sdl: string = readFileSync(SUPERGRAPH_PATH
   return { apiSchema, executionSdl: loadable, requirements, owners: fieldOwners(document), entities: entityTypes(document) };
 }
 
-/** Which subgraph resolves each field, from the supergraph's `@join__type`/`@join__field` and `@join__graph`. */
-export function fieldOwners(document: DocumentNode): Map<string, SubgraphName> {
+/** Which subgraphs resolve each field, from the supergraph's `@join__type`/`@join__field` and `@join__graph`. */
+export function fieldOwners(document: DocumentNode): Map<string, readonly SubgraphName[]> {
   const graphNames = new Map<string, SubgraphName>();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== 'join__Graph') continue;
@@ -56,7 +59,7 @@ export function fieldOwners(document: DocumentNode): Map<string, SubgraphName> {
       .filter((arg): arg is NonNullable<typeof arg> => arg !== undefined)
       .map((arg) => graphNames.get(String(valueFromASTUntyped(arg.value))))
       .filter((graph): graph is SubgraphName => graph !== undefined);
-  const owners = new Map<string, SubgraphName>();
+  const owners = new Map<string, readonly SubgraphName[]>();
   const inherited: Array<{ coordinate: string; field: string; interfaces: string[] }> = [];
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
@@ -72,12 +75,12 @@ export function fieldOwners(document: DocumentNode): Map<string, SubgraphName> {
       }
       const fieldGraphs = graphOf(field.directives, 'join__field');
       const owner = fieldGraphs.length > 0 ? fieldGraphs : typeGraphs;
-      // A key field lives in every subgraph; name the first, which is enough for a failure report.
-      if (owner[0]) owners.set(coordinate, owner[0]);
+      // Several for a key field, or a @shareable one such as `Query.me` (gateway/failures.ts says how they are judged).
+      if (owner.length > 0) owners.set(coordinate, owner);
     }
   }
   for (const { coordinate, field, interfaces } of inherited) {
-    const owner = interfaces.map((name) => owners.get(`${name}.${field}`)).find((graph) => graph !== undefined);
+    const owner = interfaces.map((name) => owners.get(`${name}.${field}`)).find((graphs) => graphs !== undefined);
     if (owner) owners.set(coordinate, owner);
   }
   return owners;

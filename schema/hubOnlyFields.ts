@@ -1,5 +1,6 @@
-import { Kind, valueFromASTUntyped, type DocumentNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import type { AuthorizationRequirement } from './gatewaySupergraph.js';
+import { keyFields } from './keyFields.js';
 import type { ScopeClassification } from './scopes.js';
 
 /**
@@ -12,8 +13,9 @@ const PARTNER_GRANTABLE: ReadonlySet<ScopeClassification> = new Set(['personal',
 
 /**
  * Fields of a hub-only subgraph that a partner could reach: guarded by `@authenticated` alone (entity keys
- * excepted, which carry no data and are the subgraph's join), by no scope at all, or by any partner-grantable scope
- * (even as one alternative among others).
+ * excepted, which carry no data and are the subgraph's join, and `Query.me`, the shared entry point that is only
+ * ever the credential's own subject, whose shape schema/meRoot.ts fixes), by no scope at all, or by any
+ * partner-grantable scope (even as one alternative among others).
  */
 export function partnerReachableFields(
   subgraph: string,
@@ -26,7 +28,7 @@ export function partnerReachableFields(
   const found: Array<{ coordinate: string; reason: string }> = [];
   for (const [coordinate, { scopes }] of requirements) {
     if (scopes === null || scopes.length === 0 || scopes.some((all) => all.length === 0)) {
-      if (!keys.has(coordinate)) found.push({ coordinate, reason: 'a field of a hub-only subgraph must require `self` or `cases:<queue>` (@requiresScopes), not just a token' });
+      if (!keys.has(coordinate) && coordinate !== 'Query.me') found.push({ coordinate, reason: 'a field of a hub-only subgraph must require `self` or `cases:<queue>` (@requiresScopes), not just a token' });
       continue;
     }
     const grantable = [...new Set(scopes.flat())].filter((scope) => PARTNER_GRANTABLE.has(classification.get(scope) as ScopeClassification));
@@ -35,19 +37,4 @@ export function partnerReachableFields(
     }
   }
   return found;
-}
-
-/** `Type.field` of every field named in an `@key(fields: "...")` (top-level names only; the hub's keys are flat). */
-function keyFields(document: DocumentNode): Set<string> {
-  const keys = new Set<string>();
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
-    for (const directive of definition.directives ?? []) {
-      if (directive.name.value !== 'key') continue;
-      const fields = directive.arguments?.find((argument) => argument.name.value === 'fields');
-      if (!fields) continue;
-      for (const name of String(valueFromASTUntyped(fields.value)).split(/[\s{}]+/).filter(Boolean)) keys.add(`${definition.name.value}.${name}`);
-    }
-  }
-  return keys;
 }

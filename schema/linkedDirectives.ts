@@ -1,7 +1,7 @@
 import { Kind, valueFromASTUntyped, type ConstDirectiveNode, type DirectiveNode, type DocumentNode } from 'graphql';
 
 /** The directives the schema checks care about, by their spec name. */
-export type WatchedDirective = 'authenticated' | 'requiresScopes' | 'tag' | 'inaccessible';
+export type WatchedDirective = 'authenticated' | 'requiresScopes' | 'tag' | 'inaccessible' | 'shareable';
 
 /** The names a document uses for each watched directive, and for the `Scope` scalars of `@requiresScopes`. */
 export interface LinkedNames {
@@ -11,15 +11,16 @@ export interface LinkedNames {
   readonly authorizationLinks: ReadonlySet<DirectiveNode>;
 }
 
-// Which spec (by the name segment of its @link url) provides which watched directive. Federation re-exports all four.
+// Which spec (by the name segment of its @link url) provides which watched directive. Federation re-exports the
+// four others; `@shareable` is federation's own.
 const PROVIDERS: Record<string, readonly WatchedDirective[]> = {
-  federation: ['authenticated', 'requiresScopes', 'tag', 'inaccessible'],
+  federation: ['authenticated', 'requiresScopes', 'tag', 'inaccessible', 'shareable'],
   authenticated: ['authenticated'],
   requiresScopes: ['requiresScopes'],
   tag: ['tag'],
   inaccessible: ['inaccessible'],
 };
-const WATCHED: readonly WatchedDirective[] = ['authenticated', 'requiresScopes', 'tag', 'inaccessible'];
+const WATCHED: readonly WatchedDirective[] = ['authenticated', 'requiresScopes', 'tag', 'inaccessible', 'shareable'];
 
 /**
  * Resolves the local names of the watched directives from the document's `@link`s, following the rules of the
@@ -28,7 +29,7 @@ const WATCHED: readonly WatchedDirective[] = ['authenticated', 'requiresScopes',
  */
 export function linkedNames(document: DocumentNode): LinkedNames {
   const found: Record<WatchedDirective, Set<string>> = {
-    authenticated: new Set(), requiresScopes: new Set(), tag: new Set(), inaccessible: new Set(),
+    authenticated: new Set(), requiresScopes: new Set(), tag: new Set(), inaccessible: new Set(), shareable: new Set(),
   };
   const scopeScalars = new Set<string>();
   const authorizationLinks = new Set<DirectiveNode>();

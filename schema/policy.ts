@@ -7,6 +7,7 @@ import { authorizationRequirements } from './gatewaySupergraph.js';
 import { caseScopeEntries } from './caseScopes.js';
 import { partnerReachableFields } from './hubOnlyFields.js';
 import { linkedNames } from './linkedDirectives.js';
+import { meRootFindings } from './meRoot.js';
 import type { ScopeEntry } from './scopes.js';
 
 /** Why a schema was refused; a closed list so that tests and the compose CLI can rely on it. */
@@ -18,7 +19,8 @@ export type PolicyCode =
   | 'HEALTH_SCOPE'
   | 'HEALTH_DATA'
   | 'PERSON_IDENTIFIER_ARGUMENT'
-  | 'PARTNER_REACHABLE';
+  | 'PARTNER_REACHABLE'
+  | 'ME_ROOT';
 
 /** One broken rule, at a schema coordinate (`Type`, `Type.field`, `Type.field(arg:)` or `Enum.VALUE`). */
 export interface PolicyViolation {
@@ -60,8 +62,8 @@ export const AUTHENTICATED_ONLY_FIELDS: Readonly<Record<string, string>> = Objec
 /**
  * Checks the hub's schema rules on subgraph SDL: every field is guarded by `@authenticated` or `@requiresScopes`,
  * only {@link AUTHENTICATED_ONLY_FIELDS} by `@authenticated` alone,
- * every scope is in the catalogue and none is classified health, nothing is health data, and no root field takes
- * a person's identifier.
+ * every scope is in the catalogue and none is classified health, nothing is health data, no root field takes
+ * a person's identifier, and every subgraph with Person fields declares the shared `me` (schema/meRoot.ts).
  */
 export function checkSchemaPolicy(
   subgraphs: readonly SubgraphSdl[],
@@ -108,6 +110,7 @@ export function checkSchemaPolicy(
     for (const coordinate of personIdentifierArguments(document)) {
       add('PERSON_IDENTIFIER_ARGUMENT', coordinate, 'a root field may not take a person identifier; use `me`');
     }
+    for (const { coordinate, reason } of meRootFindings(document, requirements)) add('ME_ROOT', coordinate, reason);
   }
   return violations;
 }

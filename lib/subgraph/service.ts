@@ -17,6 +17,7 @@ import type { MetricsAccess } from '../telemetry/metricsAccess.js';
 import { createServiceMetrics } from '../telemetry/serviceMetrics.js';
 import type { InternalCredential, InternalCredentialVerifier } from '../tokens/internalCredential.js';
 import { enforceAuthorization } from './enforce.js';
+import { installMe } from './me.js';
 
 /** The context every subgraph resolver receives. */
 export interface SubgraphContext<Loaders> {
@@ -68,7 +69,9 @@ export async function createSubgraphService<Loaders>(options: SubgraphServiceOpt
 
 /** The `/graphql` handler of a subgraph, for a service that serves more than its subgraph (the consent server). */
 export async function createSubgraphHandler<Loaders>(options: Omit<SubgraphServiceOptions<Loaders>, 'ready'>): Promise<{ handler: Handler; stop: () => Promise<void> }> {
-  const schema = enforceAuthorization(buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }));
+  // `me` first, so that the enforcement wraps it like every other field.
+  const built = buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> });
+  const schema = enforceAuthorization(installMe(built, options.resolvers));
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
     introspection: options.introspection,

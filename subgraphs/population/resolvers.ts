@@ -6,7 +6,7 @@ import type { PopulationLoaders } from './loaders.js';
 type Context = SubgraphContext<PopulationLoaders>;
 type PersonRef = { id: string };
 
-/** Resolvers of the population subgraph; `now` decides who is an adult today. */
+/** Resolvers of the population subgraph; `now` decides who is an adult today. `me` is the shared runner's (lib/subgraph/me.ts). */
 export function populationResolvers(now: () => Date): GraphQLResolverMap<Context> {
   async function record(person: PersonRef, context: Context) {
     const found = await context.loaders.person.load(person.id);
@@ -14,10 +14,6 @@ export function populationResolvers(now: () => Date): GraphQLResolverMap<Context
     return found;
   }
   return {
-    Query: {
-      // `me` is always the credential's subject: there is no argument to name anyone else.
-      me: (_source: unknown, _args: unknown, context: Context) => ({ id: context.credential.subject }),
-    },
     Person: {
       __resolveReference: (reference: PersonRef) => ({ id: reference.id }),
       personalIdentityCode: async (person: PersonRef, _args: unknown, context: Context) => (await record(person, context)).personalIdentityCode,
