@@ -81,10 +81,18 @@ function templates(n: string): Record<string, string> {
   const scope = `[["${n}:records"]]`;
   return {
     'schema.graphql': `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@authenticated", "@requiresScopes"])
+  @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@authenticated", "@requiresScopes"])
 
 # The ${n} register. Scaffolded by \`npm run new-register\`: replace the example record with the register's own data.
 # Every field needs @requiresScopes with scopes of this register from schema/scopes.json (see schema/README.md).
+type Query {
+  # Keep this exactly as it is: every subgraph with Person fields declares the same \`me\` (@shareable), which the
+  # shared runner resolves to the gateway credential's subject, so the gateway asks this register at the same time
+  # as every other one (one round trip; the schema policy requires it, schema/meRoot.ts).
+  "The person the access token was issued for; nobody can ask for anyone else."
+  me: Person! @shareable @authenticated
+}
+
 type Person @key(fields: "id") {
   id: ID! @authenticated
   "The person's records in the ${n} register, newest first."
@@ -331,6 +339,12 @@ Tables (prefix \`${n}_\`):
 - \`${n}_record\`: the person's records (\`seq title recorded_on\`), primary key (\`person_id\`, \`seq\`).
 
 \`create${P}Register(db).findRecords(ids)\` reads a batch of persons' records (newest first) in one SQL statement.
+
+## \`me\`
+The schema declares \`me: Person! @shareable @authenticated\`, as every subgraph with Person fields does; the shared
+runner resolves it to the gateway credential's subject (\`lib/subgraph/me.ts\`). Keep it: the gateway then asks this
+register \`{ me { ... } }\` at the same time as the others, instead of after another register (see
+\`docs/register-owners.md\`).
 
 ## Scope
 \`${n}:records\` (\`schema/scopes.json\`) guards every field, \`${n}UpdatedAt\` included. Environment: \`${n.toUpperCase()}_PORT\`,

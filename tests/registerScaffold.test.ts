@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readSubgraphRegistry, REPO_ROOT } from '../lib/subgraphRegistry.js';
 import { loadRegisterModules } from '../scripts/registerModules.js';
 import { personaWith, startTestHub, type TestHub } from './support/hub.js';
+import { oneRoundTripFetches, planOf } from './support/queryPlan.js';
 import { freePorts, killAll, spawnService, waitReadyz, type ServiceProcess } from './support/services.js';
 import { copySchemaTree, type TreeCopy } from './support/treeCopy.js';
 
@@ -61,6 +62,10 @@ describe('npm run new-register -- benefits', () => {
     const supergraph = readFileSync(join(tree.root, 'schema/supergraph.graphql'), 'utf8');
     expect(supergraph).toContain('@join__graph(name: "benefits", url: "http://127.0.0.1:4006/graphql")');
     expect(supergraph).toContain('benefitsRecords: [BenefitsRecord!]! @join__field(graph: BENEFITS) @requiresScopes(scopes: [["benefits:records"]])');
+    // Its shareable `me` keeps the one-round-trip property: asked at the same time as population, not after it.
+    expect(readFileSync(join(tree.root, 'subgraphs/benefits/schema.graphql'), 'utf8')).toContain('me: Person! @shareable @authenticated');
+    const plan = planOf(supergraph, '{ me { firstNames benefitsRecords { title } } }');
+    expect(oneRoundTripFetches(plan).map((fetch) => fetch.serviceName).sort()).toEqual(['benefits', 'population']);
     expect((await loadRegisterModules(readSubgraphRegistry())).map((m) => m.register)).toEqual(['population', 'tax', 'vehicles', 'education']);
     const joined = readSubgraphRegistry(tree.root).filter((entry) => entry.name === 'benefits');
     const [benefits] = await loadRegisterModules(joined, tree.root);
