@@ -112,7 +112,7 @@ export function createOperationExecutor(options: OperationExecutorOptions) {
       logger,
     });
 
-    const failed = failureErrors(options.apiSchema, authorized.operation, options.owners, context.failures);
+    const failed = failureErrors(options.apiSchema, authorized.operation, options.owners, context.failures, unansweredErrors(context));
     const erroredPaths = response.errors.flatMap((error) => (error.path && !(error.originalError instanceof SubgraphFailed) ? [error.path] : []));
     const data = completeResponse(options.apiSchema, authorized.operation, response.data, {
       placeholders: authorized.placeholders,
@@ -121,7 +121,10 @@ export function createOperationExecutor(options: OperationExecutorOptions) {
       entities: options.entities,
     });
     for (const path of authorized.nullPaths) setNullAt(data, path);
-    const passed = (response.errors ?? []).flatMap((error: unknown) => maskExecutionError(error, logger));
+    // A register's error at or under a path a failure error already covers (a register that answered nothing) is
+    // said once, by that failure error.
+    const covered = (path: GatewayError['path']) => failed.errors.some((f) => f.path !== undefined && path !== undefined && f.path.every((step, i) => path[i] === step));
+    const passed = (response.errors ?? []).flatMap((error: unknown) => maskExecutionError(error, logger)).filter((error) => !covered(error.path));
     const errors = [...unauthorized, ...failed.errors, ...passed];
     return { body: errors.length > 0 ? { data, errors } : { data }, executed: authorized.operation };
   };
@@ -142,19 +145,36 @@ function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
   return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
 }
 
+/** The first error of each register that answered nothing, masked as {@link maskExecutionError} masks it. */
+function unansweredErrors(context: GatewayRequestContext): Map<SubgraphName, Omit<GatewayError, 'path'>> {
+  const result = new Map<SubgraphName, Omit<GatewayError, 'path'>>();
+  for (const [register, error] of context.unanswered ?? []) {
+    result.set(register, passedThrough(error.code, error.message, register, undefined) ?? { message: 'Internal error', extensions: { code: maskedCode(error.code) } });
+  }
+  return result;
+}
+
 /** Keeps a register's own authorization errors; drops transport failures (reported per field); masks the rest. */
 function maskExecutionError(error: unknown, logger: Logger): GatewayError[] {
   const graphqlError = error as GraphQLError;
   const original = graphqlError?.originalError ?? error;
   if (original instanceof SubgraphFailed || error instanceof SubgraphFailed) return [];
   const code = graphqlError?.extensions?.code;
-  const message = typeof code === 'string' ? PASSED_THROUGH.get(code) : undefined;
-  if (message) {
-    const own = HUB_OWNED_SUBGRAPHS.has(String(graphqlError.extensions?.serviceName));
-    const retryAfterSeconds = graphqlError.extensions?.retryAfterSeconds;
-    const extensions = code === 'RATE_LIMITED' && typeof retryAfterSeconds === 'number' ? { code: code as string, retryAfterSeconds } : { code: code as string };
-    return [{ message: own ? graphqlError.message : message, path: graphqlError.path, extensions }];
-  }
+  const kept = passedThrough(code, graphqlError?.message, graphqlError?.extensions?.serviceName, graphqlError?.extensions?.retryAfterSeconds);
+  if (kept) return [{ ...kept, path: graphqlError.path }];
   logger.error({ err: original, code }, 'operation error masked');
-  return [{ message: 'Internal error', path: graphqlError?.path, extensions: { code: code === 'INTERNAL_SERVER_ERROR' ? code : 'SUBGRAPH_ERROR' } }];
+  return [{ message: 'Internal error', path: graphqlError?.path, extensions: { code: maskedCode(code) } }];
+}
+
+/** A register's error with a code the gateway passes on, as the client sees it; undefined for any other code. */
+function passedThrough(code: unknown, message: unknown, serviceName: unknown, retryAfterSeconds: unknown): Omit<GatewayError, 'path'> | undefined {
+  const ours = typeof code === 'string' ? PASSED_THROUGH.get(code) : undefined;
+  if (!ours) return undefined;
+  const own = HUB_OWNED_SUBGRAPHS.has(String(serviceName));
+  const extensions = code === 'RATE_LIMITED' && typeof retryAfterSeconds === 'number' ? { code: code as string, retryAfterSeconds } : { code: code as string };
+  return { message: own ? String(message) : ours, extensions };
+}
+
+function maskedCode(code: unknown): string {
+  return code === 'INTERNAL_SERVER_ERROR' ? code : 'SUBGRAPH_ERROR';
 }

@@ -14,6 +14,17 @@ export interface GatewayRequestContext {
   readonly credential: InternalCredential;
   /** Registers that failed during this request, filled in by the data sources. */
   readonly failures: Map<SubgraphName, SubgraphFailure>;
+  /**
+   * Registers that answered a fetch with `data: null` and errors (their own null propagation reached the root: a
+   * `NOT_FOUND` on a non-null field of `me`), with their first error; made by the data sources when needed.
+   */
+  unanswered?: Map<SubgraphName, RegisterError>;
+}
+
+/** A register's own error, as it sent it (the gateway decides later what of it a client may see). */
+export interface RegisterError {
+  readonly message: string;
+  readonly code: unknown;
 }
 
 /** Options for {@link SubgraphDataSource}. */
@@ -67,7 +78,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayRequestConte
     if (response.status < 200 || response.status > 299 || body === null || typeof body !== 'object' || !('data' in body || 'errors' in body)) {
       return this.#fail(context, 'SUBGRAPH_ERROR');
     }
-    return body as GatewayGraphQLResponse;
+    const answer = body as GatewayGraphQLResponse;
+    if (answer.data === null && answer.errors?.[0]) {
+      // Nothing of this fetch came back: every field it was asked for is lost, not just the one that errored.
+      const first = answer.errors[0];
+      (context.unanswered ??= new Map()).set(this.#options.register, { message: String(first.message), code: first.extensions?.code });
+    }
+    return answer;
   }
 
   #fail(context: GatewayRequestContext, failure: SubgraphFailure): never {

@@ -56,3 +56,43 @@ describe('a failing register', () => {
     expect((await fetch(new URL('/readyz', base))).status).toBe(503);
   });
 });
+
+describe('the population register down', () => {
+  // Every register answers `me` itself (one round trip), so the person no longer hangs on the population register:
+  // with it down, the other registers' data still comes back, and each population field is null with its error.
+  let alone: TestHub;
+  beforeAll(async () => {
+    const closed = await serve(() => undefined);
+    const closedServer = servers.pop()!;
+    await new Promise((resolve) => closedServer.close(resolve));
+    alone = await startTestHub({ env: { POPULATION_URL: closed, SUBGRAPH_TIMEOUT_MS: '500' } });
+  });
+  afterAll(async () => {
+    await alone?.stop();
+  });
+
+  it('costs its own fields only: the other registers answer, and each population field has a pathed SUBGRAPH_UNAVAILABLE', async () => {
+    const persona = personaWith('complete');
+    const { status, body } = await alone.query(
+      await alone.token(persona.personalIdentityCode),
+      '{ me { firstNames address { municipality } taxAssessments { year } vehicles { make } qualifications { name } } }',
+    );
+    expect(status).toBe(200);
+    expect(body.data.me).toMatchObject({ firstNames: null, address: null });
+    expect(body.data.me.taxAssessments.length).toBeGreaterThan(0);
+    expect(Array.isArray(body.data.me.vehicles)).toBe(true);
+    expect(Array.isArray(body.data.me.qualifications)).toBe(true);
+    expect(body.errors.map((e: any) => [e.path.join('.'), e.extensions.code, e.message])).toEqual([
+      ['me.firstNames', 'SUBGRAPH_UNAVAILABLE', 'The population register is unavailable'],
+      ['me.address', 'SUBGRAPH_UNAVAILABLE', 'The population register is unavailable'],
+    ]);
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|http:|ECONNREFUSED|stack/i);
+  });
+
+  it('when it was the only register asked, `me` itself is null with one error, as before', async () => {
+    const persona = personaWith('complete');
+    const { status, body } = await alone.query(await alone.token(persona.personalIdentityCode), '{ me { firstNames lastName } }');
+    expect(status).toBe(200);
+    expect(body).toEqual({ data: { me: null }, errors: [{ message: 'The population register is unavailable', path: ['me'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] });
+  });
+});

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { formatHetu } from '../lib/hetu.js';
 import { personas, personaWith, startTestHub, type TestHub } from './support/hub.js';
 
 // The whole hub composed in-process (issuer, four subgraphs over HTTP on free ports, gateway): the citizen's
@@ -72,6 +73,25 @@ describe('a citizen sees their own data from all four registers', () => {
     const { body } = await hub.query(await hub.token(persona.personalIdentityCode), '{ me { address { streetAddress } } }');
     expect(body.errors).toBeUndefined();
     expect(body.data.me.address.streetAddress).toEqual(expect.any(String));
+  });
+});
+
+describe('a person a register does not know', () => {
+  it('the population register\'s fields are null with NOT_FOUND at their paths; the other registers answer for themselves', async () => {
+    // A valid temporary identity code of nobody seeded. Each register answers its own `me` (one round trip), so
+    // population's NOT_FOUND costs population's fields only, as it did when the others were asked after it.
+    const nobody = formatHetu('1999-01-01', 998);
+    expect(personas.map((p) => p.personalIdentityCode)).not.toContain(nobody);
+    const { status, body } = await hub.query(await hub.token(nobody), '{ me { firstNames lastName taxAssessments { year } vehicles { make } qualifications { name } } }');
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ me: { firstNames: null, lastName: null, taxAssessments: [], vehicles: [], qualifications: [] } });
+    expect(body.errors).toEqual([
+      { message: 'No such record', path: ['me', 'firstNames'], extensions: { code: 'NOT_FOUND' } },
+      { message: 'No such record', path: ['me', 'lastName'], extensions: { code: 'NOT_FOUND' } },
+    ]);
+    // Only population asked: `me` is null itself, with one error.
+    const alone = await hub.query(await hub.token(nobody), '{ me { firstNames } }');
+    expect(alone.body).toEqual({ data: { me: null }, errors: [{ message: 'No such record', path: ['me'], extensions: { code: 'NOT_FOUND' } }] });
   });
 });
 
