@@ -80,6 +80,37 @@ describe('a subgraph checks the subject and the scopes again', () => {
     expect(result.text).not.toContain(persona.personalIdentityCode);
   });
 
+  // Every subgraph with Person fields answers `me` itself (one round trip): always the credential's subject.
+  const ME_PROBES: Array<[string, string]> = [
+    ['tax', 'taxAssessments { year earnedIncome }'],
+    ['vehicles', 'vehicles { registrationNumber }'],
+    ['education', 'qualifications { name }'],
+    ['requests', 'requests { id }'],
+  ];
+  it.each(ME_PROBES)('%s: me is the credential subject (what _entities gives for it), never another person', async (register, selection) => {
+    const url = hub.subgraphs[register]!.url;
+    const subject = await hub.personId(persona.personalIdentityCode);
+    const mine = await credential(register as never, subject, ALL_SCOPES);
+    const viaMe = await callSubgraph(url, `Bearer ${mine}`, `{ me { ${selection} } }`);
+    expect(viaMe.body.errors).toBeUndefined();
+    const viaEntities = await callSubgraph(url, `Bearer ${mine}`, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: [{ __typename: 'Person', id: subject }] });
+    expect(viaMe.body.data.me).toEqual(viaEntities.body.data._entities[0]);
+    const otherSubject = await hub.personId(other.personalIdentityCode);
+    const theirs = await credential(register as never, otherSubject, ALL_SCOPES);
+    const theirMe = await callSubgraph(url, `Bearer ${theirs}`, `{ me { ${selection} } }`);
+    const theirEntities = await callSubgraph(url, `Bearer ${theirs}`, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: [{ __typename: 'Person', id: otherSubject }] });
+    expect(theirMe.body.data.me).toEqual(theirEntities.body.data._entities[0]);
+  });
+
+  it.each(['population', 'tax', 'vehicles', 'education', 'requests'])('%s: me takes no argument (no way to name a person)', async (register) => {
+    const mine = await credential(register as never, await hub.personId(persona.personalIdentityCode), ALL_SCOPES);
+    for (const argument of ['id', 'personId', 'personalIdentityCode', 'subject']) {
+      const result = await callSubgraph(hub.subgraphs[register]!.url, `Bearer ${mine}`, `{ me(${argument}: "${await hub.personId(other.personalIdentityCode)}") { __typename } }`);
+      expect(result.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(result.body.data).toBeUndefined();
+    }
+  });
+
   it('a partner never learns that an address is protected; the citizen sees it', async () => {
     const protectedPersona = personaWith('non-disclosure');
     const id = await hub.personId(protectedPersona.personalIdentityCode);
