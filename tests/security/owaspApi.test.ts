@@ -340,15 +340,17 @@ describe('API10 unsafe consumption of APIs: what a register answers is not passe
   let gateway: RunningService;
 
   beforeAll(async () => {
-    // An education register (maintained by another organisation) whose errors carry what no client may see.
+    // An education register (maintained by another organisation) whose errors carry what no client may see. The
+    // gateway asks it `{ me { qualifications { name } } }` (every register answers `me` itself, one round trip), and
+    // its non-null field's error nulls its whole answer, as a GraphQL server's null propagation does.
     fake = createServer((req, res) => {
       if (req.url?.startsWith('/readyz') || req.url?.startsWith('/healthz')) return void res.end('ok');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        data: { _entities: [null] },
+        data: null,
         errors: [
           {
             message: `No qualifications for ${other.personalIdentityCode} (${other.firstNames} ${other.lastName}) at http://10.0.0.5:5432/education: SELECT * FROM persons`,
-            path: ['_entities', 0, 'qualifications'],
+            path: ['me', 'qualifications'],
             extensions: { code: 'NOT_FOUND', stacktrace: ['Error: no rows', '    at find (/srv/education/register.js:12:3)'] },
           },
         ],
