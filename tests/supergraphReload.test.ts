@@ -140,7 +140,8 @@ describe('publishing a supergraph without restarting the gateways', () => {
   it.each([
     ['one that breaks a registered operation', () => withField.replace('  taxDebt: TaxDebt @join__field(graph: TAX)', '  taxDebtRenamed: TaxDebt @join__field(graph: TAX)'), /registered operations would stop validating: citizen-portal\/PortalMyData \(GRAPHQL_VALIDATION_FAILED\)/],
     ['one the policy refuses', () => withField.replace(/(taxAssessmentCount: Int! @join__field\(graph: TAX\)) @requiresScopes\(scopes: \[\["tax:income"\]\]\)/, '$1 @authenticated'), /the schema policy refuses it: \[supergraph\] Person\.taxAssessmentCount: is guarded by @authenticated alone/],
-    ['a GraphQL schema that is no supergraph', () => 'type Query { me: String @requiresScopes(scopes: [["self"]]) }', /^not a supergraph the gateway can plan on: /],
+    // Guarded, and without a `me` of the wrong shape (the policy would refuse that first, schema/meRoot.ts).
+    ['a GraphQL schema that is no supergraph', () => 'type Query { ping: String @requiresScopes(scopes: [["self"]]) }', /^not a supergraph the gateway can plan on: /],
     ['text that is not a supergraph', () => 'type Query { oops: String', /^not a GraphQL document: Syntax Error/],
   ])('%s is refused, logged by name, and the last good one stays in service', async (_name, broken, reason) => {
     const text = broken();
