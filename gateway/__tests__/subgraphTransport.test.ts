@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('createSubgraphTransport', () => {
-  it('posts the body with its headers and reads the whole answer, reusing one connection for calls in turn', async () => {
+  it('posts the body with its headers and reads the whole answer, reusing pooled connections for calls in turn', async () => {
     const seen: { method?: string; headers: IncomingMessage['headers']; body: string }[] = [];
     const { url, connections } = await serve((req, res) => {
       let body = '';
@@ -48,14 +48,15 @@ describe('createSubgraphTransport', () => {
       });
     });
     transport = createSubgraphTransport();
-    for (let i = 0; i < 3; i += 1) {
+    for (let i = 0; i < 6; i += 1) {
       await expect(transport.post(url, '{"query":"{ me { firstNames } }"}', { 'content-type': 'application/json', authorization: 'Bearer t' }, 1000))
         .resolves.toEqual({ status: 200, body: '{"data":{"me":{"firstNames":"Äinö"}}}' });
     }
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(6);
     expect(seen[0]).toMatchObject({ method: 'POST', body: '{"query":"{ me { firstNames } }"}' });
-    expect(seen[0]!.headers).toMatchObject({ 'content-type': 'application/json', authorization: 'Bearer t', 'content-length': '33', connection: 'keep-alive' });
-    expect(connections()).toBe(1);
+    expect(seen[0]!.headers).toMatchObject({ 'content-type': 'application/json', authorization: 'Bearer t', 'content-length': '33' });
+    // A call made as the previous answer ends may find that connection not yet free and take a second one; never more.
+    expect(connections()).toBeLessThanOrEqual(2);
   });
 
   it('returns any status with its body: judging it is the caller\'s part', async () => {
