@@ -52,6 +52,8 @@ export interface DisclosureHeadsTable {
   person_id: string;
   seq: number;
   hash: string;
+  /** Position of the record the head last moved to (0004; 0 before): incremental verification finds moved heads by it. */
+  pos?: number | string;
 }
 
 /** One row of `dpop_proofs`: a DPoP proof's `jti` already used (RFC 9449 §11.1), stored only as its SHA-256. */
@@ -145,6 +147,40 @@ const SQLITE_POSITION_TRIGGER = `
 create trigger disclosures_position after insert on disclosures for each row when new.pos = 0
 begin
   update disclosures set pos = (select max(pos) from disclosures) + 1 where rowid = new.rowid;
+end`;
+
+// 0004: the head also takes the record's position. On PostgreSQL the position is already in NEW (a column default).
+const POSTGRES_HEAD_FUNCTION_WITH_POSITION = `
+create or replace function disclosures_advance_head() returns trigger language plpgsql as $$
+begin
+  if new.seq = 1 and new.prev_hash = '${GENESIS_HASH}' then
+    insert into disclosure_heads (person_id, seq, hash, pos) values (new.person_id, new.seq, new.hash, new.pos)
+      on conflict (person_id) do nothing;
+  else
+    update disclosure_heads set seq = new.seq, hash = new.hash, pos = new.pos
+      where person_id = new.person_id and seq = new.seq - 1 and hash = new.prev_hash;
+  end if;
+  if not found then
+    raise exception 'disclosure head moved' using errcode = '40001';
+  end if;
+  return null;
+end
+$$`;
+
+// On SQLite one trigger does all three (guard, position, head), so that the head sees the position: the order in
+// which two triggers on the same event run is not something to rely on.
+const SQLITE_HEAD_AND_POSITION_TRIGGER = `
+create trigger disclosures_advance_head after insert on disclosures for each row
+begin
+  select raise(abort, 'disclosure head moved') where not (
+    (new.seq = 1 and new.prev_hash = '${GENESIS_HASH}'
+      and not exists (select 1 from disclosure_heads where person_id = new.person_id))
+    or exists (select 1 from disclosure_heads
+      where person_id = new.person_id and seq = new.seq - 1 and hash = new.prev_hash));
+  update disclosures set pos = (select max(pos) from disclosures) + 1 where rowid = new.rowid and new.pos = 0;
+  insert into disclosure_heads (person_id, seq, hash, pos)
+    values (new.person_id, new.seq, new.hash, (select pos from disclosures where rowid = new.rowid))
+    on conflict (person_id) do update set seq = excluded.seq, hash = excluded.hash, pos = excluded.pos;
 end`;
 
 /**
@@ -264,6 +300,32 @@ export const consentMigrations: Record<string, Migration> = {
       await db.schema.dropIndex('disclosures_pos').ifExists().execute();
       if (engineOf(db) !== 'postgres') await sql`drop trigger if exists disclosures_position`.execute(db);
       await db.schema.alterTable('disclosures').dropColumn('pos').execute();
+    },
+  },
+  '0004_head_positions': {
+    async up(db: Kysely<any>): Promise<void> {
+      // A head moved since a checkpoint names a record that must still be there: deleting the newest records
+      // shows in an incremental run, not only in a full one.
+      await db.schema.alterTable('disclosure_heads').addColumn('pos', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.createIndex('disclosure_heads_pos').on('disclosure_heads').columns(['pos', 'person_id']).execute();
+      if (engineOf(db) === 'postgres') {
+        await sql.raw(POSTGRES_HEAD_FUNCTION_WITH_POSITION).execute(db);
+      } else {
+        await sql`drop trigger disclosures_position`.execute(db);
+        await sql`drop trigger disclosures_advance_head`.execute(db);
+        await sql.raw(SQLITE_HEAD_AND_POSITION_TRIGGER).execute(db);
+      }
+    },
+    async down(db: Kysely<any>): Promise<void> {
+      if (engineOf(db) === 'postgres') {
+        await sql.raw(POSTGRES_HEAD_FUNCTION).execute(db);
+      } else {
+        await sql`drop trigger disclosures_advance_head`.execute(db);
+        await sql.raw(SQLITE_HEAD_TRIGGER).execute(db);
+        await sql.raw(SQLITE_POSITION_TRIGGER).execute(db);
+      }
+      await db.schema.dropIndex('disclosure_heads_pos').ifExists().execute();
+      await db.schema.alterTable('disclosure_heads').dropColumn('pos').execute();
     },
   },
 };
