@@ -285,8 +285,8 @@ function fromRow(row: DisclosuresTable): DisclosureRecord {
   };
 }
 
-// The hash over the stored columns; a row that cannot even be read back (bad JSON, bad number) cannot match.
-function recomputedHash(row: DisclosuresTable): string | undefined {
+/** The hash over a row's stored columns; undefined for a row that cannot even be read back (bad JSON, bad number). */
+export function recomputedHash(row: DisclosuresTable): string | undefined {
   try {
     const record = fromRow(row);
     return disclosureHash({ ...record, at: record.at.getTime() });

@@ -40,6 +40,11 @@ export interface DisclosuresTable {
   at: number | string;
   prev_hash: string;
   hash: string;
+  /**
+   * Append position (0003): the inserting transaction's id on PostgreSQL, the next number on SQLite (0 for records
+   * older than the migration). Set by the database, never by the appender; see README.md, "Checkpoints".
+   */
+  pos?: number | string;
 }
 
 /** One row of `disclosure_heads`: the last link of a person's chain, so that losing the last record shows. */
@@ -47,6 +52,8 @@ export interface DisclosureHeadsTable {
   person_id: string;
   seq: number;
   hash: string;
+  /** Position of the record the head last moved to (0004; 0 before): incremental verification finds moved heads by it. */
+  pos?: number | string;
 }
 
 /** One row of `dpop_proofs`: a DPoP proof's `jti` already used (RFC 9449 §11.1), stored only as its SHA-256. */
@@ -65,6 +72,20 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+/** One row of `disclosure_checkpoints`: a verification that found everything intact, and how far it reached. */
+export interface DisclosureCheckpointsTable {
+  /** Autoincrement; omitted on insert. */
+  id?: number | string;
+  /** Every record with `pos` below this was verified (and no record below it can still appear). */
+  verified_below: number | string;
+  /** 1 when the run verified the whole log, 0 when it verified only the records since the previous checkpoint. */
+  full_run: number;
+  records: number | string;
+  persons: number | string;
+  /** Epoch milliseconds when the run began. */
+  at: number | string;
+}
+
 /** The tables of consents, disclosures, DPoP replay detection and rate limits. */
 export interface ConsentTables {
   consents: ConsentsTable;
@@ -72,6 +93,7 @@ export interface ConsentTables {
   disclosure_heads: DisclosureHeadsTable;
   dpop_proofs: DpopProofsTable;
   rate_limits: RateLimitsTable;
+  disclosure_checkpoints: DisclosureCheckpointsTable;
 }
 
 // The head advances inside the INSERT of a record (a trigger), not in a second statement of a transaction: on
@@ -112,6 +134,54 @@ $$`;
 const POSTGRES_HEAD_TRIGGER = `
 create trigger disclosures_advance_head after insert on disclosures
   for each row execute function disclosures_advance_head()`;
+
+// PostgreSQL: a record's position is its inserting transaction's id (xid8, 64 bits, never wraps, as bigint). A
+// transaction that has not yet taken an id will take one above every id a snapshot taken now calls running, so the
+// snapshot's xmin bounds what can still appear: no record below it is in flight (README.md, "Checkpoints"). A
+// sequence would not do: its values are taken at insert and committed in any order.
+const POSTGRES_POSITION_DEFAULT = `alter table disclosures alter column pos set default (pg_current_xact_id()::text::bigint)`;
+
+// SQLite: one writer at a time, so the next number is the commit order. Set by a trigger so that every insert
+// (the log's, a seeder's, a restore's) gets one; records that name a position (pos <> 0) keep it.
+const SQLITE_POSITION_TRIGGER = `
+create trigger disclosures_position after insert on disclosures for each row when new.pos = 0
+begin
+  update disclosures set pos = (select max(pos) from disclosures) + 1 where rowid = new.rowid;
+end`;
+
+// 0004: the head also takes the record's position. On PostgreSQL the position is already in NEW (a column default).
+const POSTGRES_HEAD_FUNCTION_WITH_POSITION = `
+create or replace function disclosures_advance_head() returns trigger language plpgsql as $$
+begin
+  if new.seq = 1 and new.prev_hash = '${GENESIS_HASH}' then
+    insert into disclosure_heads (person_id, seq, hash, pos) values (new.person_id, new.seq, new.hash, new.pos)
+      on conflict (person_id) do nothing;
+  else
+    update disclosure_heads set seq = new.seq, hash = new.hash, pos = new.pos
+      where person_id = new.person_id and seq = new.seq - 1 and hash = new.prev_hash;
+  end if;
+  if not found then
+    raise exception 'disclosure head moved' using errcode = '40001';
+  end if;
+  return null;
+end
+$$`;
+
+// On SQLite one trigger does all three (guard, position, head), so that the head sees the position: the order in
+// which two triggers on the same event run is not something to rely on.
+const SQLITE_HEAD_AND_POSITION_TRIGGER = `
+create trigger disclosures_advance_head after insert on disclosures for each row
+begin
+  select raise(abort, 'disclosure head moved') where not (
+    (new.seq = 1 and new.prev_hash = '${GENESIS_HASH}'
+      and not exists (select 1 from disclosure_heads where person_id = new.person_id))
+    or exists (select 1 from disclosure_heads
+      where person_id = new.person_id and seq = new.seq - 1 and hash = new.prev_hash));
+  update disclosures set pos = (select max(pos) from disclosures) + 1 where rowid = new.rowid and new.pos = 0;
+  insert into disclosure_heads (person_id, seq, hash, pos)
+    values (new.person_id, new.seq, new.hash, (select pos from disclosures where rowid = new.rowid))
+    on conflict (person_id) do update set seq = excluded.seq, hash = excluded.hash, pos = excluded.pos;
+end`;
 
 /**
  * Migrations of the consent records, in name order. Only types both SQLite and PostgreSQL know are used; times are
@@ -202,6 +272,60 @@ export const consentMigrations: Record<string, Migration> = {
     },
     async down(db: Kysely<any>): Promise<void> {
       await db.schema.dropTable('rate_limits').ifExists().execute();
+    },
+  },
+  '0003_disclosure_positions': {
+    async up(db: Kysely<any>): Promise<void> {
+      // Existing records get 0: there is no checkpoint yet, so the first verification is a full one anyway. A
+      // constant default adds the column without rewriting the table on PostgreSQL (11+).
+      await db.schema.alterTable('disclosures').addColumn('pos', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      if (engineOf(db) === 'postgres') await sql.raw(POSTGRES_POSITION_DEFAULT).execute(db);
+      else await sql.raw(SQLITE_POSITION_TRIGGER).execute(db);
+      // Incremental verification reads the records since a checkpoint by range of position (not unique on
+      // PostgreSQL: one transaction may append several records).
+      await db.schema.createIndex('disclosures_pos').on('disclosures').column('pos').execute();
+      const postgres = engineOf(db) === 'postgres';
+      await db.schema
+        .createTable('disclosure_checkpoints')
+        .addColumn('id', postgres ? 'bigserial' : 'integer', (c) => (postgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('verified_below', 'bigint', (c) => c.notNull())
+        .addColumn('full_run', 'integer', (c) => c.notNull())
+        .addColumn('records', 'bigint', (c) => c.notNull())
+        .addColumn('persons', 'bigint', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>): Promise<void> {
+      await db.schema.dropTable('disclosure_checkpoints').ifExists().execute();
+      await db.schema.dropIndex('disclosures_pos').ifExists().execute();
+      if (engineOf(db) !== 'postgres') await sql`drop trigger if exists disclosures_position`.execute(db);
+      await db.schema.alterTable('disclosures').dropColumn('pos').execute();
+    },
+  },
+  '0004_head_positions': {
+    async up(db: Kysely<any>): Promise<void> {
+      // A head moved since a checkpoint names a record that must still be there: deleting the newest records
+      // shows in an incremental run, not only in a full one.
+      await db.schema.alterTable('disclosure_heads').addColumn('pos', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.createIndex('disclosure_heads_pos').on('disclosure_heads').columns(['pos', 'person_id']).execute();
+      if (engineOf(db) === 'postgres') {
+        await sql.raw(POSTGRES_HEAD_FUNCTION_WITH_POSITION).execute(db);
+      } else {
+        await sql`drop trigger disclosures_position`.execute(db);
+        await sql`drop trigger disclosures_advance_head`.execute(db);
+        await sql.raw(SQLITE_HEAD_AND_POSITION_TRIGGER).execute(db);
+      }
+    },
+    async down(db: Kysely<any>): Promise<void> {
+      if (engineOf(db) === 'postgres') {
+        await sql.raw(POSTGRES_HEAD_FUNCTION).execute(db);
+      } else {
+        await sql`drop trigger disclosures_advance_head`.execute(db);
+        await sql.raw(SQLITE_HEAD_TRIGGER).execute(db);
+        await sql.raw(SQLITE_POSITION_TRIGGER).execute(db);
+      }
+      await db.schema.dropIndex('disclosure_heads_pos').ifExists().execute();
+      await db.schema.alterTable('disclosure_heads').dropColumn('pos').execute();
     },
   },
 };

@@ -271,10 +271,10 @@ function disclosureLogSuite(make: () => Target): void {
     expect(result.problems).toHaveLength(expected.length);
     expect(result.problems).toEqual(expect.arrayContaining(expected));
 
-    const cli = runVerifyScript('--database-url', target.url);
+    const cli = runVerifyScript('--database-url', target.url, '--full');
     expect(cli.status).toBe(1);
     const lines = cli.stdout.trim().split('\n');
-    expect(lines[0]).toBe(`verify-disclosures: ${result.persons} persons, ${result.records} records, ${expected.length} problems`);
+    expect(lines[0]).toBe(`verify-disclosures: full: ${result.records} records of ${result.persons} persons, ${expected.length} problems`);
     expect(lines.slice(1).sort()).toEqual(result.problems.map((p) => `${p.personId} seq ${p.seq ?? '-'}: ${p.reason}`).sort());
     expect(cli.stdout + cli.stderr).not.toMatch(/Demo Bank|Loan application|demo-bank|req-|sqlite:|postgres/);
   }, 60_000);
@@ -307,7 +307,7 @@ describe('npm run verify-disclosures', () => {
       await records.disclosures.append(disclosure('p_cli'));
       await records.close();
       const ok = runVerifyScript('--database-url', target.url);
-      expect(ok).toMatchObject({ status: 0, stdout: 'verify-disclosures: 1 persons, 1 records, 0 problems\n' });
+      expect(ok).toMatchObject({ status: 0, stdout: 'verify-disclosures: full: 1 records of 1 persons, 0 problems\nverify-disclosures: checkpoint 1 written\n' });
       const missing = runVerifyScript('--database-url', `${target.url}.missing`);
       expect(missing).toMatchObject({ status: 3, stdout: '' });
       expect(missing.stderr).toBe('verify-disclosures: could not read the disclosure log: no SQLite file at that path\n');
