@@ -55,6 +55,7 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
   const restarts = new Set<NodeJS.Timeout>();
   const crashes: number[] = [];
   let stopping = false;
+  let stopSignal: NodeJS.Signals | undefined;
   let failed = false;
   let deadline: NodeJS.Timeout | undefined;
   let finish: (code: number) => void = () => undefined;
@@ -82,10 +83,12 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
   }
 
   function exited(worker: Worker, slot: number, pid: number | undefined, code: number | null, signal: NodeJS.Signals | null): void {
+    const wasListening = live.get(worker)?.listening ?? false;
     live.delete(worker);
     countListening();
     if (stopping) {
-      if (code !== 0) failed = true;
+      // A worker still starting has no handler for the signal yet, so it ends by it: it served nothing, a clean stop.
+      if (code !== 0 && !(signal === stopSignal && !wasListening)) failed = true;
       logger.info({ slot, pid, code, signal }, 'gateway worker stopped');
       if (live.size === 0) end();
       return;
@@ -124,6 +127,7 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
     for (const worker of live.keys()) worker.process.kill(signal);
     if (stopping) return;
     stopping = true;
+    stopSignal = signal;
     if (live.size === 0) return end();
     logger.info({ signal, workers: live.size }, 'stopping gateway workers');
     deadline = setTimeout(() => {

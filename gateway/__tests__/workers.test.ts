@@ -117,6 +117,25 @@ describe('superviseWorkers', () => {
     expect(messages()).toEqual(expect.arrayContaining(['stopping gateway workers', 'gateway worker stopped']));
   });
 
+  it('takes a worker that was still starting and ends by the forwarded signal as stopped cleanly', async () => {
+    const { supervisor } = start(2);
+    forked[0]!.emit('listening');
+    supervisor.stop('SIGTERM');
+    forked[1]!.emit('exit', null, 'SIGTERM'); // no handler yet: the default action
+    forked[0]!.emit('exit', 0, null);
+    await expect(supervisor.done).resolves.toBe(0);
+  });
+
+  it('takes a serving worker that ends by the signal, not by its drain, as a failed stop', async () => {
+    const { supervisor } = start(2);
+    forked[0]!.emit('listening');
+    forked[1]!.emit('listening');
+    supervisor.stop('SIGTERM');
+    forked[1]!.emit('exit', null, 'SIGTERM');
+    forked[0]!.emit('exit', 0, null);
+    await expect(supervisor.done).resolves.toBe(1);
+  });
+
   it('forwards a second signal (a person pressing Ctrl-C again), and kills workers that outlive the stop timeout: exit 1', async () => {
     const { supervisor } = start(2);
     forked[0]!.emit('listening');
