@@ -12,6 +12,7 @@ import {
   type HubMode,
   type SubgraphName,
 } from '../lib/config.js';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
 import { SUPERGRAPH_PATH } from './supergraph.js';
@@ -24,6 +25,11 @@ export interface GatewayConfig {
   readonly mode: HubMode;
   readonly host: string;
   readonly port: number;
+  /**
+   * How many processes serve the port (`GATEWAY_WORKERS`, 1 to 64, default the cores this process may use): 1 is one
+   * process; more is a cluster primary that forks that many workers (`workers.ts`), which share nothing but the database.
+   */
+  readonly workers: number;
   /** Expected `iss` of access tokens. */
   readonly issuer: string;
   /** Expected `aud` of access tokens: the gateway's resource identifier. */
@@ -74,6 +80,7 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     mode,
     host: readHost(env),
     port: readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.GATEWAY_PORT),
+    workers: readWorkers(env),
     issuer: readIssuer(env),
     audience: readGatewayAudience(env),
     publicUrl: readPublicUrl(env),
@@ -116,6 +123,21 @@ function readIssuerKeysTiming(env: Env): GatewayConfig['issuerKeys'] {
     throw new TypeError(`ISSUER_KEYS_REFRESH_SECONDS (${refreshSeconds}) must be less than ISSUER_KEYS_MAX_AGE_SECONDS (${maxAgeSeconds})`);
   }
   return Object.freeze({ maxAgeSeconds, refreshSeconds });
+}
+
+/** Most workers one gateway may fork: beyond this, more replicas (pods) are the way to scale, not more processes in one. */
+export const MAX_GATEWAY_WORKERS = 64;
+
+/** `GATEWAY_WORKERS`: 1 to {@link MAX_GATEWAY_WORKERS}; default `os.availableParallelism()`, the CPUs this process may run on. */
+function readWorkers(env: Env): number {
+  const fallback = Math.min(availableParallelism(), MAX_GATEWAY_WORKERS);
+  const raw = env.GATEWAY_WORKERS;
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(value) || value < 1 || value > MAX_GATEWAY_WORKERS) {
+    throw new TypeError(`GATEWAY_WORKERS must be an integer from 1 to ${MAX_GATEWAY_WORKERS}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
 }
 
 /** `GATEWAY_PUBLIC_URL`: unset or empty means the bound address; anything else must be an absolute http(s) URL. */

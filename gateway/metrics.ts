@@ -42,6 +42,8 @@ export function createGatewayMetrics(registry: Registry, options: GatewayMetrics
     name: 'hub_issuer_keys_age_seconds',
     help: "Seconds since the issuer's signing keys were last fetched (absent with a fixed key set)",
     registers,
+    // Several workers (GATEWAY_WORKERS): the oldest keys any of them holds.
+    aggregator: 'max',
     async collect() {
       const keys = await options.issuerKeys().catch(() => undefined);
       this.reset();
@@ -52,6 +54,7 @@ export function createGatewayMetrics(registry: Registry, options: GatewayMetrics
     name: 'hub_issuer_keys_stale',
     help: "1 while the issuer's signing keys are stale (older than ISSUER_KEYS_MAX_AGE_SECONDS): every token is refused with 503",
     registers,
+    aggregator: 'max',
     async collect() {
       const keys = await options.issuerKeys().catch(() => undefined);
       this.set(keys === undefined || keys.state === 'stale' ? 1 : 0);
@@ -107,7 +110,25 @@ export function createGatewayMetrics(registry: Registry, options: GatewayMetrics
       help: "1 when the subgraph answered its /readyz at the gateway's last readiness check, else 0",
       labelNames: ['subgraph'] as const,
       registers,
+      // Several workers: 1 only when every worker's last check found the subgraph ready.
+      aggregator: 'min',
     }),
+  });
+}
+
+/** The cluster primary's own metrics (`GATEWAY_WORKERS` > 1), served within the workers' aggregate (`clusterMetrics.ts`). */
+export interface GatewayPrimaryMetrics {
+  /** `hub_gateway_workers`: workers listening now. */
+  readonly workers: Gauge;
+  /** `hub_gateway_worker_restarts_total`: workers forked again after one exited unexpectedly. */
+  readonly restarts: Counter;
+}
+
+/** Registers the primary's metrics on its registry. */
+export function createGatewayPrimaryMetrics(registry: Registry): GatewayPrimaryMetrics {
+  return Object.freeze({
+    workers: new Gauge({ name: 'hub_gateway_workers', help: 'Gateway worker processes listening now (GATEWAY_WORKERS > 1)', registers: [registry] }),
+    restarts: new Counter({ name: 'hub_gateway_worker_restarts_total', help: 'Gateway workers forked again after one exited unexpectedly', registers: [registry] }),
   });
 }
 

@@ -27,7 +27,7 @@ import { fixedSupergraph, supergraphHash, watchSupergraph } from './supergraphRe
 import { createGatewayReadiness } from './readiness.js';
 import { createGatewayMetrics } from './metrics.js';
 import { countOperation, countRefusals, observeAuthentication, observeReadiness, observeStore, observeSubgraphTransport } from './observe.js';
-import { createServiceMetrics } from '../lib/telemetry/serviceMetrics.js';
+import { createServiceMetrics, type ServiceMetrics } from '../lib/telemetry/serviceMetrics.js';
 import { readMetricsAccess } from '../lib/telemetry/metricsAccess.js';
 import { responseStatus } from './responseStatus.js';
 
@@ -43,6 +43,8 @@ export interface GatewayOverrides {
    */
   supergraphSdl?: string;
   subgraphUrls?: Readonly<Record<string, string>>;
+  /** The service registry to count on: a cluster worker's, whose `/metrics` is every worker's aggregate (main.ts). */
+  metrics?: ServiceMetrics;
 }
 
 /** Starts the gateway: token checks, field authorization, internal credentials, federation. */
@@ -63,7 +65,7 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
     now: overrides.now,
     keySet: overrides.keySet,
   });
-  const metrics = createServiceMetrics('gateway');
+  const metrics = overrides.metrics ?? createServiceMetrics('gateway');
   const gatewayMetrics = createGatewayMetrics(metrics.registry, { issuerKeys: () => verifier.keys() });
   const records = await openConsentRecords(readConsentDatabaseUrl(env));
   const limiter = createRateLimiter({ store: records.rateLimits, limits: config.rateLimits, now: overrides.now, logger: logger.child({ component: 'rate-limit' }) });

@@ -337,6 +337,8 @@ async function main(): Promise<number> {
     EDUCATION_PORT: String(education),
     REQUESTS_PORT: String(requestsPort),
     GATEWAY_PORT: String(gateway),
+    // One gateway process: the memory samples are its RSS (with workers, the primary's alone would say nothing).
+    GATEWAY_WORKERS: '1',
     ISSUER_URL: `http://127.0.0.1:${auth}`,
     GATEWAY_AUDIENCE: gatewayUrl,
   };

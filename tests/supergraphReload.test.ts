@@ -92,6 +92,9 @@ beforeAll(async () => {
     POPULATION_URL: hub.env.POPULATION_URL!, VEHICLES_URL: hub.env.VEHICLES_URL!, EDUCATION_URL: hub.env.EDUCATION_URL!, CONSENT_URL: hub.env.CONSENT_URL!,
     REQUESTS_URL: hub.env.REQUESTS_URL!,
     SUPERGRAPH_PATH: published, SUPERGRAPH_RELOAD_SECONDS: String(RELOAD_SECONDS), SUBGRAPH_TIMEOUT_MS: '20000', LOG_LEVEL: 'info',
+    // Each gateway one process: the test counts what each process logs and holds in flight, and four workers would
+    // overload a 2-core machine. Each worker reloads on its own, as each process does (tests/gatewayWorkers.test.ts).
+    GATEWAY_WORKERS: '1',
   };
   // Gateway A reaches the new tax register through a proxy that can hold a request (the in-flight test).
   for (const [name, port, taxUrl] of [['gatewayA', portA!, `${proxy.url}/graphql`], ['gatewayB', portB!, `http://127.0.0.1:${taxPort}/graphql`]] as const) {

@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
-import { readGatewayConfig } from '../config.js';
+import { MAX_GATEWAY_WORKERS, readGatewayConfig } from '../config.js';
 
 // The gateway's configuration: what it takes from the environment, and what it refuses at start.
 
@@ -20,5 +21,16 @@ describe('readGatewayConfig', () => {
     expect(readGatewayConfig({}).trustedDocumentsReloadSeconds).toBe(10);
     expect(readGatewayConfig({ TRUSTED_DOCUMENTS_RELOAD_SECONDS: '2' }).trustedDocumentsReloadSeconds).toBe(2);
     expect(() => readGatewayConfig({ TRUSTED_DOCUMENTS_RELOAD_SECONDS: '0' })).toThrow(/TRUSTED_DOCUMENTS_RELOAD_SECONDS/);
+  });
+
+  it('runs GATEWAY_WORKERS processes, by default one per core this process may use', () => {
+    expect(readGatewayConfig({}).workers).toBe(Math.min(availableParallelism(), MAX_GATEWAY_WORKERS));
+    expect(readGatewayConfig({ GATEWAY_WORKERS: '' }).workers).toBe(Math.min(availableParallelism(), MAX_GATEWAY_WORKERS));
+    expect(readGatewayConfig({ GATEWAY_WORKERS: '1' }).workers).toBe(1);
+    expect(readGatewayConfig({ GATEWAY_WORKERS: '64' }).workers).toBe(64);
+  });
+
+  it.each(['0', '-1', '65', '1.5', 'two', '2e1', ' '])('refuses GATEWAY_WORKERS=%j at start', (value) => {
+    expect(() => readGatewayConfig({ GATEWAY_WORKERS: value })).toThrow(new TypeError(`GATEWAY_WORKERS must be an integer from 1 to 64, got ${JSON.stringify(value)}`));
   });
 });

@@ -129,7 +129,7 @@ const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 async function sendMetrics(req: IncomingMessage, res: ServerResponse, metrics: ServiceMetrics, access: MetricsAccess): Promise<void> {
   // 404, not 403: from outside, /metrics does not exist.
   if (!access.allows(req) || (req.method !== 'GET' && req.method !== 'HEAD')) throw new HubError('NOT_FOUND', 'No such resource');
-  const text = await metrics.registry.metrics();
+  const text = await (metrics.scrape ?? (() => metrics.registry.metrics()))();
   res.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(req.method === 'HEAD' ? undefined : text);
 }

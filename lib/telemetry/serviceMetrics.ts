@@ -14,6 +14,11 @@ export interface ServiceMetrics {
    * `supergraph`; `outcome`: `applied`, `refused`, `failed`).
    */
   readonly reloads: Counter<'what' | 'outcome'>;
+  /**
+   * What `/metrics` answers, when it is more than this registry: a gateway worker's scrape is the whole cluster's
+   * aggregate (gateway/clusterMetrics.ts). Default `registry.metrics()`.
+   */
+  readonly scrape?: () => Promise<string>;
 }
 
 /** Creates the registry of one service instance with Node's process metrics and the HTTP server histogram. */

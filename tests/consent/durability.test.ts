@@ -292,7 +292,9 @@ describe('consent and disclosure records survive kill -9', () => {
     // scripts/start.ts always runs its own gateway; a second gateway process (gateway/main.ts, as a deployment
     // runs several) shares the consent database and the token audience, and is the one that dies here.
     const port = ports.SECOND_GATEWAY_PORT!;
-    const gateway = spawnService('second gateway', 'gateway/main.ts', { ...env, GATEWAY_PORT: String(port) });
+    // One process, as the hub's own gateway is: SIGKILL to its process group would kill every worker at once anyway,
+    // and the disclosure chain across workers is tests/gatewayWorkers.test.ts's.
+    const gateway = spawnService('second gateway', 'gateway/main.ts', { ...env, GATEWAY_PORT: String(port), GATEWAY_WORKERS: '1' });
     const readyMs = await waitReady(gateway, [port]);
     timings.push(`second gateway: ready in ${readyMs} ms`);
     const burst = await burstAndKill(`http://127.0.0.1:${port}/graphql`, { count: 150, batch: 10, spacingMs: 50, minDelivered: 10, jitterMs: 400, kill: () => killHard(gateway) });

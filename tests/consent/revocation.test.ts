@@ -97,7 +97,9 @@ async function startGatewayProcess(env: Record<string, string>): Promise<{ child
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, GATEWAY_PORT: String(port), LOG_LEVEL: 'warn' },
+    // One process: a third gateway of its own, with its own caches and database handle, is what this file needs; the
+    // same properties across the workers of one gateway are tests/gatewayWorkers.test.ts's.
+    env: { ...process.env, ...env, GATEWAY_PORT: String(port), GATEWAY_WORKERS: '1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (thirdOutput += chunk));

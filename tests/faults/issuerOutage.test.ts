@@ -34,8 +34,12 @@ let pseudonymKey: Buffer;
 const services: Partial<Record<keyof typeof ports, ServiceProcess>> = {};
 const timings: string[] = [];
 
+// One gateway process: the test counts its issuer-key log lines (each worker would log its own) and keeps the 2-core
+// machine's load down; several workers are tests/gatewayWorkers.test.ts's.
+const GATEWAY_WORKERS_HERE = '1';
+
 async function start(name: keyof typeof ports): Promise<ServiceProcess> {
-  const proc = spawnService(name, SERVICE_ENTRIES[name], name === 'gateway' ? { ...env, ISSUER_KEYS_MAX_AGE_SECONDS: String(MAX_AGE_S), ISSUER_KEYS_REFRESH_SECONDS: '1' } : env);
+  const proc = spawnService(name, SERVICE_ENTRIES[name], name === 'gateway' ? { ...env, GATEWAY_WORKERS: GATEWAY_WORKERS_HERE, ISSUER_KEYS_MAX_AGE_SECONDS: String(MAX_AGE_S), ISSUER_KEYS_REFRESH_SECONDS: '1' } : env);
   services[name] = proc;
   timings.push(`${name}: ready in ${await waitReadyz(proc, ports[name], READY_MS)} ms`);
   return proc;

@@ -187,6 +187,9 @@ beforeAll(async () => {
     EDUCATION_PORT: String(ports.education),
     REQUESTS_PORT: String(ports.requests),
     GATEWAY_PORT: String(ports.gatewayA),
+    // Each gateway one process: two gateways of two workers each, beside seven other services, would overload a
+    // 2-core machine, and these faults are the registers' and the issuer's (tests/gatewayWorkers.test.ts has workers).
+    GATEWAY_WORKERS: '1',
     ISSUER_URL: issuerUrl,
     GATEWAY_AUDIENCE: audience,
     SUBGRAPH_TIMEOUT_MS: '10000', // generous: on a busy machine a slow answer must not look like a fault

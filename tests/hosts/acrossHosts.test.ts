@@ -169,7 +169,8 @@ interface Outcome {
 
     // The gateway hosts, then the balancer, then the portal hosts (one after the other: the first creates the
     // sessions table).
-    for (const host of ['gwa', 'gwb']) services[host] = spawnHubService(teardown, hosts[host]!.namespace, host, 'gateway/main.ts', hostEnv(host));
+    // One gateway process per host: the hosts are what this test cuts and stops, and eleven services share 2 cores.
+    for (const host of ['gwa', 'gwb']) services[host] = spawnHubService(teardown, hosts[host]!.namespace, host, 'gateway/main.ts', { ...hostEnv(host), GATEWAY_WORKERS: '1' });
     await Promise.all(['gwa', 'gwb'].map((host) => waitFor200(`http://${hosts[host]!.address}:${PORTS.gateway}/readyz`, services[host], 120_000)));
     balancer = startBalancer(teardown, HAPROXY!, [
       { name: 'gateways', binds: [`127.0.0.1:${gatewayFrontPort}`, `${net.gatewayAddress}:${gatewayFrontPort}`], servers: { gwa: `${hosts.gwa!.address}:${PORTS.gateway}`, gwb: `${hosts.gwb!.address}:${PORTS.gateway}` }, serverTimeoutMs: GATEWAY_SERVER_TIMEOUT_MS },

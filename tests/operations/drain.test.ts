@@ -27,7 +27,8 @@ let proxyPort: number;
     const [a, b, front] = await freePorts(3);
     proxyPort = front!;
     gateways = [a!, b!].map((port, i) =>
-      spawnService(`gateway-${'ab'[i]}`, SERVICE_ENTRIES.gateway, { ...process.env, ...hub.env, GATEWAY_PORT: String(port), SHUTDOWN_DRAIN_SECONDS: String(DRAIN_SECONDS), LOG_LEVEL: 'warn' }),
+      // Two workers each, as deployed (GATEWAY_WORKERS): the SIGTERM goes to the primary, which forwards it to both.
+      spawnService(`gateway-${'ab'[i]}`, SERVICE_ENTRIES.gateway, { ...process.env, ...hub.env, GATEWAY_PORT: String(port), GATEWAY_WORKERS: '2', SHUTDOWN_DRAIN_SECONDS: String(DRAIN_SECONDS), LOG_LEVEL: 'warn' }),
     );
     await Promise.all(gateways.map((gateway, i) => waitReadyz(gateway, [a!, b!][i]!, 60_000)));
     proxy = startHaproxy({ binary: HAPROXY!, port: proxyPort, servers: { a: a!, b: b! } });

@@ -94,6 +94,12 @@ async function secretValues(): Promise<(secret: string, key: string) => string> 
 }
 
 /** The environment a container gets: literal values, ConfigMap keys of the render, and Secret stand-ins. */
+/** A Kubernetes CPU quantity (`2`, `1.5`, `500m`) in cores. */
+function cpuCores(quantity: string | number): number {
+  const text = String(quantity);
+  return text.endsWith('m') ? Number(text.slice(0, -1)) / 1000 : Number(text);
+}
+
 function environmentOf(objects: K8sObject[], container: any, secret: (name: string, key: string) => string, home: string): Record<string, string> {
   const env: Record<string, string> = { HUB_HOME: home };
   for (const variable of container.env ?? []) {
@@ -103,6 +109,11 @@ function environmentOf(objects: K8sObject[], container: any, secret: (name: stri
       const value = find(objects, 'ConfigMap', name).data?.[key];
       if (value === undefined && !optional) throw new Error(`${variable.name}: ConfigMap ${name} has no key ${key}`);
       if (value !== undefined) env[variable.name] = value;
+    } else if (variable.valueFrom?.resourceFieldRef) {
+      // What the kubelet puts there: the container's resource in units of the divisor, rounded up.
+      const { containerName, resource, divisor } = variable.valueFrom.resourceFieldRef;
+      expect({ containerName, resource, divisor }).toEqual({ containerName: container.name, resource: 'limits.cpu', divisor: '1' });
+      env[variable.name] = String(Math.ceil(cpuCores(container.resources.limits.cpu)));
     } else if (variable.valueFrom?.secretKeyRef) {
       expect(variable.valueFrom.secretKeyRef.optional).toBeUndefined();
       env[variable.name] = secret(variable.valueFrom.secretKeyRef.name, variable.valueFrom.secretKeyRef.key);
@@ -170,6 +181,15 @@ describe.each(Object.entries(renders))('the %s render', (_name, objects) => {
         }
       }
     }
+  });
+
+  it('runs one gateway worker per core of the gateway container\'s CPU limit (GATEWAY_WORKERS), never the node\'s core count', () => {
+    const container = containerOf(objects, 'gateway');
+    const variable = container.env.find((candidate: { name: string }) => candidate.name === 'GATEWAY_WORKERS');
+    expect(variable?.valueFrom?.resourceFieldRef).toEqual({ containerName: 'gateway', resource: 'limits.cpu', divisor: '1' });
+    const workers = readGatewayConfig(environmentOf(objects, container, () => '', tmpdir())).workers;
+    expect(workers).toBe(Math.ceil(cpuCores(container.resources.limits.cpu)));
+    expect(workers).toBeGreaterThanOrEqual(2);
   });
 
   it('has a PodDisruptionBudget per Deployment, below its replicas, and an autoscaler for the gateway', () => {
