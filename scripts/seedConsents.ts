@@ -82,13 +82,16 @@ function schemaFingerprint(): string {
 async function markerMatches(client: pg.Client, settings: Settings, fingerprint: string): Promise<boolean> {
   const table = await client.query('select 1 from information_schema.tables where table_name = $1', [CONSENT_SEED_MARKER]);
   if (table.rowCount === 0) return false;
-  const { rows } = await client.query(`select consents, disclosures, persons, seed, schema_fingerprint from ${CONSENT_SEED_MARKER}`);
-  const row = rows[0] as Record<string, string> | undefined;
-  return rows.length === 1 && row !== undefined && Number(row.consents) === settings.consents && Number(row.disclosures) === settings.disclosures &&
+  const { rows } = await client.query(`select consents, disclosures, persons, seed, schema_fingerprint, complete from ${CONSENT_SEED_MARKER}`);
+  const row = rows[0] as Record<string, string | boolean> | undefined;
+  return rows.length === 1 && row !== undefined && row.complete === true && Number(row.consents) === settings.consents && Number(row.disclosures) === settings.disclosures &&
     Number(row.persons) === settings.persons && row.seed === settings.seed && row.schema_fingerprint === fingerprint;
 }
 
-/** True when the database holds consent records that no run of this command wrote (an operator's real data). */
+/**
+ * True when the database holds consent records that no run of this command wrote (an operator's real data). The
+ * marker is written before the first record, so a seed that was interrupted is known as ours and redone.
+ */
 async function holdsForeignRecords(client: pg.Client): Promise<boolean> {
   const marker = await client.query('select 1 from information_schema.tables where table_name = $1', [CONSENT_SEED_MARKER]);
   if (marker.rowCount !== 0) return false;
@@ -168,6 +171,12 @@ async function seed(settings: Settings, fingerprint: string, log: (line: string)
     const { rows: indexes } = await client.query(
       `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = any($1)
         and indexname not in (select conname from pg_constraint where contype in ('p', 'u'))`, [TABLES]);
+    // The marker first (not complete): should this run be interrupted, the next one knows the records as its own.
+    await client.query(`create table ${CONSENT_SEED_MARKER} (consents bigint not null, disclosures bigint not null, persons bigint not null,
+      seed text not null, schema_fingerprint text not null, complete boolean not null default false, seeded_at timestamptz not null default now())`);
+    await client.query(`insert into ${CONSENT_SEED_MARKER} (consents, disclosures, persons, seed, schema_fingerprint) values ($1, $2, $3, $4, $5)`, [
+      settings.consents, settings.disclosures, settings.persons, settings.seed, fingerprint,
+    ]);
     for (const c of constraints) await client.query(`alter table ${c.table_name} drop constraint ${c.conname}`);
     for (const i of indexes) await client.query(`drop index ${i.indexname}`);
     await client.query('alter table disclosures disable trigger disclosures_advance_head');
@@ -190,11 +199,7 @@ async function seed(settings: Settings, fingerprint: string, log: (line: string)
     log(`seed-consents: indexes built in ${((Date.now() - started) / 1000).toFixed(1)} s; vacuum analyze ...`);
     // Vacuumed now, not by autovacuum in the middle of a later measurement; also sets the visibility map.
     for (const table of TABLES) await client.query(`vacuum analyze ${table}`);
-    await client.query(`create table ${CONSENT_SEED_MARKER} (consents bigint not null, disclosures bigint not null, persons bigint not null,
-      seed text not null, schema_fingerprint text not null, seeded_at timestamptz not null default now())`);
-    await client.query(`insert into ${CONSENT_SEED_MARKER} (consents, disclosures, persons, seed, schema_fingerprint) values ($1, $2, $3, $4, $5)`, [
-      settings.consents, settings.disclosures, settings.persons, settings.seed, fingerprint,
-    ]);
+    await client.query(`update ${CONSENT_SEED_MARKER} set complete = true, seeded_at = now()`);
   } finally {
     await client.end();
   }

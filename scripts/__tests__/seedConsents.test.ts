@@ -38,6 +38,15 @@ function run(script: string, ...args: string[]): { status: number | null; stdout
     expect(run('seedConsents.ts', '--database-url', target.url, '--consents', '2000', '--disclosures', '10000').stdout).toMatch(/^seed-consents: reused/);
     // A verification wrote a checkpoint, but the consents are this command's own: a different size reseeds.
     expect(run('seedConsents.ts', '--database-url', target.url, '--consents', '1000', '--disclosures', '0').status).toBe(0);
+    // A seed interrupted before it completed (its marker says so) is this command's own: it is redone, no --replace.
+    const interrupted = new pg.Client({ connectionString: target.url });
+    await interrupted.connect();
+    try {
+      await interrupted.query('update hub_consent_seed set complete = false');
+    } finally {
+      await interrupted.end();
+    }
+    expect(run('seedConsents.ts', '--database-url', target.url, '--consents', '1000', '--disclosures', '0').stdout).toMatch(/^seed-consents: seeded 1,000 consents/);
     for (const args of [['--consents', '10'], ['--database-url', 'sqlite:x'], ['--database-url', target.url, '--consents', '10', '--persons', '20']]) {
       expect(run('seedConsents.ts', ...args).status).toBe(2);
     }
