@@ -4,7 +4,7 @@
  * from several source trees side by side, on the same subgraphs, authorization server and consent database, to
  * measure what one change buys. `current` (this tree) always runs; each `--variant` names another tree holding
  * `gateway/`, `lib/` and `schema/` (a copy of an earlier version, with `node_modules` linked); `--peers` adds the
- * bench's two peers. See bench/README.md ("A/B of the hub"). Exit codes: 0 done, 1 a response failed, 2 bad arguments.
+ * bench's peers. See bench/README.md ("A/B of the hub"). Exit codes: 0 done, 1 a response failed, 2 bad arguments.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +16,8 @@ import { loadSigningKey } from '../lib/keys.js';
 import { personIdFor } from '../lib/personId.js';
 import { createDpopProof } from '../lib/tokens/dpopProof.js';
 import { INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
-import { baseEnv, BENCH_PSEUDONYM_KEY, LoadGenerator, registerEnv, registerUrls, startSubgraphs, token } from './harness.js';
-import { answersGraphQL, freePorts, readyz, ROOT, startService, startUsageWindow, stopAll, type ChildService } from './processes.js';
+import { baseEnv, BENCH_PSEUDONYM_KEY, LoadGenerator, PEERS, registerEnv, registerUrls, startPeer, startSubgraphs, token } from './harness.js';
+import { freePorts, readyz, ROOT, startService, startUsageWindow, stopAll, type ChildService } from './processes.js';
 import { fmt, median } from './report.js';
 import {
   BENCH_PERSONA, credentialHeader, gatewayBody, mintCredentials, PARTNER_CLIENT_ID, PARTNER_SCOPES, WORKLOADS, type WorkloadName,
@@ -101,13 +101,9 @@ async function main(): Promise<number> {
     ]);
     const hubs: ChildService[] = [];
     if (values.peers) {
-      // The two peers of the bench (bench/peers/), as two more variants: no security, the registers' credentials forwarded.
-      const peerPorts = await freePorts(2);
-      const urls = registerUrls(registers);
-      for (const [i, name] of (['apollo-gateway', 'hive-gateway'] as const).entries()) {
-        const script = name === 'apollo-gateway' ? 'bench/peers/apolloGateway.ts' : 'bench/peers/hiveGateway.ts';
-        peers.set(name, await startService({ name, script, env: { ...env, BENCH_PORT: String(peerPorts[i]), BENCH_SUBGRAPH_URLS: JSON.stringify(urls) }, port: peerPorts[i]!, logDir, ready: answersGraphQL }));
-      }
+      // The bench's peers (bench/peers/), as more variants: no security, the registers' credentials forwarded.
+      const peerPorts = await freePorts(PEERS.length);
+      for (const [i, peer] of PEERS.entries()) peers.set(peer.name, await startPeer(peer, env, peerPorts[i]!, registerUrls(registers), logDir));
     }
     for (const [i, variant] of variants.entries()) {
       const profileDir = values['cpu-prof'] ? resolve(values['cpu-prof'], variant.name) : undefined;
@@ -115,7 +111,8 @@ async function main(): Promise<number> {
         name: `hub-${variant.name}`,
         script: join(variant.dir, 'gateway', 'main.ts'),
         nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-        env: { ...env, GATEWAY_PORT: String(gatewayPorts[i]), ...variantEnv.get(variant.name) },
+        // One process, like the peers, unless --env says otherwise (GATEWAY_WORKERS defaults to the number of cores).
+        env: { ...env, GATEWAY_PORT: String(gatewayPorts[i]), GATEWAY_WORKERS: '1', ...variantEnv.get(variant.name) },
         port: gatewayPorts[i]!,
         logDir,
         ready: readyz,
@@ -178,7 +175,7 @@ async function main(): Promise<number> {
             ...(partner ? { dpop: { privateJwk: partnerJwk, accessToken: partnerToken, htu: url } } : {}),
           };
           await load.run({ ...job, seconds: warmup });
-          const window = startUsageWindow([hub.pid, subgraphs.pid, load.pid]);
+          const window = startUsageWindow([hub.pid, ...subgraphs.services.map((s) => s.pid), load.pid]);
           const result = await load.run({ ...job, seconds: duration, expectBody: expected.get(`${variant.name}\n${workload.name}`) });
           const { processes: usage, machineCpuPercent } = window.stop();
           const ours = [...usage.values()].reduce((sum, u) => sum + u.cpuPercent, 0);
@@ -188,7 +185,7 @@ async function main(): Promise<number> {
             rps: result.rps,
             p50: result.p50_ms,
             cpu: usage.get(hub.pid)!.cpuPercent,
-            subgraphsCpu: usage.get(subgraphs.pid)!.cpuPercent,
+            subgraphsCpu: subgraphs.services.reduce((sum, s) => sum + usage.get(s.pid)!.cpuPercent, 0),
             others: Math.max(0, machineCpuPercent - ours),
             failed: result.non2xx + result.errors + result.timeouts + result.mismatches,
           };

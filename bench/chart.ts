@@ -1,12 +1,23 @@
 import type { WorkloadName } from './workloads.js';
-import { fmt, slowestDirect, type BenchResults, type GatewayName, type Median } from './report.js';
+import { fmt, GATEWAYS, slowestDirect, type BenchResults, type GatewayName, type Median } from './report.js';
 
 // A plain SVG of the medians (no chart library): grouped bars of req/s and of p50 per workload, one bar per gateway
-// (direct = the slowest register called directly, the floor), the dashboard p50 at one connection, and the hub's
+// that ran it (hub-2-workers on dashboard and partner only; direct = the slowest register called directly, the floor), the dashboard p50 at one connection, and the hub's
 // dashboard p50 per number of persons.
 
-const COLORS: Record<GatewayName, string> = { hub: '#1f6feb', 'apollo-gateway': '#8250df', 'hive-gateway': '#d29922', direct: '#57606a' };
-const LABELS: Record<GatewayName, string> = { hub: 'hub (all security on)', 'apollo-gateway': '@apollo/gateway (bare)', 'hive-gateway': 'Hive Gateway (bare)', direct: 'direct (slowest register)' };
+const COLORS: Record<GatewayName, string> = {
+  hub: '#1f6feb', 'hub-2-workers': '#54aeff', 'apollo-gateway': '#8250df', 'hive-gateway': '#d29922', 'hive-gateway-router-runtime': '#bf3989', direct: '#57606a',
+};
+const LABELS: Record<GatewayName, string> = {
+  hub: 'hub (all security on, 1 worker)',
+  'hub-2-workers': 'hub (2 workers)',
+  'apollo-gateway': '@apollo/gateway (bare)',
+  'hive-gateway': 'Hive Gateway (bare)',
+  'hive-gateway-router-runtime': 'Hive Gateway, Rust planner (bare)',
+  direct: 'direct (slowest register)',
+};
+/** Legend entries per row. */
+const LEGEND_COLUMNS = 3;
 const WIDTH = 900;
 const PANEL_HEIGHT = 260;
 
@@ -68,7 +79,7 @@ function niceCeiling(value: number): number {
 
 function gatewayBars(rows: readonly Median[], workload: WorkloadName, metric: 'rps' | 'p50_ms', part: Median['part'] = 'compare'): Bar[] {
   const bars: Bar[] = [];
-  for (const gateway of ['hub', 'apollo-gateway', 'hive-gateway'] as const) {
+  for (const gateway of GATEWAYS.filter((name) => name !== 'direct')) {
     const row = rows.find((r) => r.part === part && r.gateway === gateway && r.workload === workload);
     if (row) bars.push({ label: LABELS[gateway], value: row[metric], color: COLORS[gateway], text: fmt(row[metric], metric === 'rps' ? 0 : 1) });
   }
@@ -97,12 +108,14 @@ export function renderChart(results: BenchResults, workloads: readonly WorkloadN
     }], 'ms'));
   }
   const legendTop = 40 + panels.length * PANEL_HEIGHT;
-  const legend = (['hub', 'apollo-gateway', 'hive-gateway', 'direct'] as const).map((gateway, i) =>
-    `<rect x="${70 + i * 205}" y="${legendTop}" width="12" height="12" fill="${COLORS[gateway]}"/><text x="${88 + i * 205}" y="${legendTop + 11}" font-size="12">${escape(LABELS[gateway])}</text>`,
-  );
+  const legend = GATEWAYS.map((gateway, i) => {
+    const x = 70 + (i % LEGEND_COLUMNS) * 270;
+    const y = legendTop + Math.floor(i / LEGEND_COLUMNS) * 20;
+    return `<rect x="${x}" y="${y}" width="12" height="12" fill="${COLORS[gateway]}"/><text x="${x + 18}" y="${y + 11}" font-size="12">${escape(LABELS[gateway])}</text>`;
+  });
   const machine = results.machine as { cpus?: number; model?: string; node?: string; date?: string; mode?: string };
   const title = `Personal data hub gateway benchmark (${machine.mode ?? ''}; ${machine.cpus ?? '?'} CPU ${machine.model ?? ''}; Node ${machine.node ?? ''}; ${machine.date ?? ''})`;
-  const height = legendTop + 40;
+  const height = legendTop + 20 * Math.ceil(GATEWAYS.length / LEGEND_COLUMNS) + 20;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,

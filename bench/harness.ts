@@ -1,16 +1,17 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeTrustedDocuments } from '../scripts/devTrustedDocuments.js';
 import { PARTNER_CLIENT_ID, WORKLOADS } from './workloads.js';
 import { createInterface } from 'node:readline';
 import { REGISTERS, type Register } from '../lib/config.js';
+import { readSubgraphRegistry } from '../lib/subgraphRegistry.js';
 import type { LoadJob, LoadResult } from './loadWorker.js';
-import { readyz, ROOT, startService, type ChildService } from './processes.js';
+import { answersGraphQL, readyz, ROOT, startService, type ChildService } from './processes.js';
 
-// What the bench (run.ts) and the hub A/B comparison (ab.ts) both need: the children's environment, the subgraphs
-// process, tokens as `npm run token` prints them, and the load generator's process.
+// What the bench (run.ts) and the hub A/B comparison (ab.ts) both need: the children's environment, the register
+// processes, tokens as `npm run token` prints them, and the load generator's process.
 
 /** Persons in the SQLite registers of the side-by-side part (dev mode seeds them on first start). */
 export const COMPARE_PERSONS = 1000;
@@ -51,31 +52,86 @@ export function baseEnv(home: string): Record<string, string | undefined> {
   };
 }
 
-/** The four register ports of one subgraphs process. */
+/** The four register ports of one set of register processes. */
 export type RegisterPorts = Record<Register, number> & { /** The hub's requests subgraph, which every gateway's /readyz waits for. */ requests?: number };
 
-/** The `<REGISTER>_PORT` variables of one subgraphs process. */
+/** The `<REGISTER>_PORT` variables of one set of register processes. */
 export function registerEnv(ports: RegisterPorts): Record<string, string> {
   const requests: Record<string, string> = ports.requests === undefined ? {} : { REQUESTS_PORT: String(ports.requests) };
   return { POPULATION_PORT: String(ports.population), TAX_PORT: String(ports.tax), VEHICLES_PORT: String(ports.vehicles), EDUCATION_PORT: String(ports.education), ...requests };
 }
 
-/** The GraphQL URLs of one subgraphs process's registers. */
+/** The GraphQL URLs of one set of registers. */
 export function registerUrls(ports: RegisterPorts): Record<Register, string> {
   return Object.fromEntries(REGISTERS.map((r) => [r, `http://127.0.0.1:${ports[r]}/graphql`])) as Record<Register, string>;
 }
 
-/** Starts the four register subgraphs in one process (bench/subgraphs.ts) and waits until each answers `/readyz`. */
-export function startSubgraphs(name: string, env: Record<string, string | undefined>, ports: RegisterPorts, logDir: string): Promise<ChildService> {
+/** The register subgraphs of one database, each in its own process (as deployed), plus the requests subgraph if asked. */
+export interface SubgraphGroup {
+  readonly name: string;
+  /** Each register's process. */
+  readonly registers: Readonly<Record<Register, ChildService>>;
+  /** Every process of the group (the registers, then the requests subgraph if any): their CPU is summed. */
+  readonly services: readonly ChildService[];
+}
+
+/** Each register's own entry (`subgraphs/<register>/main.ts`, beside the module subgraphs/registry.json names). */
+export function registerEntries(): Record<Register, string> {
+  const entries = readSubgraphRegistry().filter((entry) => entry.module !== undefined);
+  return Object.fromEntries(REGISTERS.map((register) => {
+    const entry = entries.find((candidate) => candidate.name === register);
+    if (!entry) throw new TypeError(`subgraphs/registry.json has no module for the register ${register}`);
+    return [register, join(dirname(entry.module!), 'main.ts')];
+  })) as Record<Register, string>;
+}
+
+/**
+ * Starts each register subgraph as its own process from its own entry (and the requests subgraph, when `ports`
+ * has one: every gateway's /readyz waits for it), all at once: each has its own database (its own SQLite file
+ * under HUB_HOME, or its own tables in `DATABASE_URL`), and a fresh one seeds itself. Resolves once each answers
+ * `/readyz`; if one fails, the others are stopped.
+ */
+export async function startSubgraphs(name: string, env: Record<string, string | undefined>, ports: RegisterPorts, logDir: string): Promise<SubgraphGroup> {
+  const childEnv = { ...env, ...registerEnv(ports) };
+  // A fresh SQLite home seeds itself first; a cold start on a loaded machine takes a while.
+  const start = (service: string, script: string, port: number) => startService({ name: `${name}-${service}`, script, env: childEnv, port, logDir, timeoutMs: 240_000, ready: readyz });
+  const entries = registerEntries();
+  const started = await Promise.allSettled([
+    ...REGISTERS.map((register) => start(register, entries[register], ports[register])),
+    ...(ports.requests === undefined ? [] : [start('requests', 'requests/main.ts', ports.requests)]),
+  ]);
+  const services = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = started.find((result) => result.status === 'rejected');
+  if (failure) {
+    await Promise.allSettled(services.map((service) => service.stop()));
+    throw failure.reason;
+  }
+  return { name, registers: Object.fromEntries(REGISTERS.map((register, i) => [register, services[i]!])) as Record<Register, ChildService>, services };
+}
+
+/** A peer gateway of the bench: what it is called in the results, its entry, and what picks its variant. */
+export interface Peer {
+  readonly name: 'apollo-gateway' | 'hive-gateway' | 'hive-gateway-router-runtime';
+  readonly script: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** The peers (bench/peers/), in the order tables show them: no security, the registers' credentials forwarded. */
+export const PEERS: readonly Peer[] = [
+  { name: 'apollo-gateway', script: 'bench/peers/apolloGateway.ts', env: {} },
+  { name: 'hive-gateway', script: 'bench/peers/hiveGateway.ts', env: { BENCH_HIVE_PLANNER: 'javascript' } },
+  { name: 'hive-gateway-router-runtime', script: 'bench/peers/hiveGateway.ts', env: { BENCH_HIVE_PLANNER: 'rust' } },
+];
+
+/** Starts a peer on `port` in front of the registers at `urls`, ready once it answers `{ __typename }`. */
+export function startPeer(peer: Peer, env: Record<string, string | undefined>, port: number, urls: Record<Register, string>, logDir: string): Promise<ChildService> {
   return startService({
-    name,
-    script: 'bench/subgraphs.ts',
-    env: { ...env, ...registerEnv(ports) },
-    port: ports.population,
+    name: peer.name,
+    script: peer.script,
+    env: { ...env, ...peer.env, BENCH_PORT: String(port), BENCH_SUBGRAPH_URLS: JSON.stringify(urls) },
+    port,
     logDir,
-    // A fresh SQLite home seeds itself first; a cold start on a loaded machine takes a while.
-    timeoutMs: 240_000,
-    ready: async () => (await Promise.all(REGISTERS.map((r) => readyz(ports[r]).catch(() => false)))).every(Boolean),
+    ready: answersGraphQL,
   });
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -171,42 +171,100 @@ export function machineBusySeconds(): number {
   return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
 }
 
-/** What one process did during a measured window. */
+/**
+ * A process and every descendant of it (a gateway's node:cluster workers, say), from the `children` lists of its
+ * threads in /proc (proc(5)); a process that has just exited is left out.
+ */
+export function processTree(root: number): number[] {
+  const out: number[] = [];
+  const visit = (pid: number) => {
+    out.push(pid);
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return;
+    }
+    for (const task of tasks) {
+      let children = '';
+      try {
+        children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+      } catch {
+        // the thread is gone
+      }
+      for (const child of children.trim().split(/\s+/).filter(Boolean)) visit(Number(child));
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** What one process tree did during a measured window. */
 export interface ProcessUsage {
-  /** CPU time over wall time; 100 = one core busy. */
+  /** CPU time over wall time of the process and its descendants; 100 = one core busy. */
   readonly cpuPercent: number;
-  /** Peak resident memory during the window (VmHWM after a reset; else the highest VmRSS sampled). */
+  /** Peak resident memory during the window, summed over the tree's processes (each one's VmHWM after a reset; else the highest VmRSS sampled). */
   readonly peakRssMb: number;
 }
 
+/** CPU seconds of a tree's processes, each by pid (a process gone meanwhile simply has none). */
+function treeCpu(root: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of processTree(root)) {
+    try {
+      out.set(pid, cpuSeconds(pid));
+    } catch {
+      // exited between the listing and the read
+    }
+  }
+  return out;
+}
+
 /**
- * Measures processes over a window: CPU from utime+stime at both ends, peak memory from VmHWM reset at the start
- * (with VmRSS sampled every 100 ms as a floor, and as the answer where the kernel refuses the reset).
+ * Measures process trees over a window (each root with its descendants: a gateway's primary and its workers): CPU
+ * from utime+stime at both ends, per process, summed over the tree (a process born during the window counts from
+ * zero); peak memory per process from VmHWM reset at the start (with VmRSS sampled every 100 ms as a floor, and as
+ * the answer where the kernel refuses the reset), summed over the tree.
  */
-export function startUsageWindow(pids: readonly number[]): { stop(): { processes: Map<number, ProcessUsage>; machineCpuPercent: number } } {
+export function startUsageWindow(roots: readonly number[]): { stop(): { processes: Map<number, ProcessUsage>; machineCpuPercent: number } } {
   const started = process.hrtime.bigint();
   const busy0 = machineBusySeconds();
-  const cpu0 = new Map(pids.map((pid) => [pid, cpuSeconds(pid)]));
-  const reset = new Map(pids.map((pid) => [pid, resetPeakMemory(pid)]));
-  const sampled = new Map(pids.map((pid) => [pid, memoryMb(pid).rss]));
-  const timer = setInterval(() => {
-    for (const pid of pids) {
-      try {
-        sampled.set(pid, Math.max(sampled.get(pid)!, memoryMb(pid).rss));
-      } catch {
-        // gone: the window's end reports what was seen
+  const cpu0 = new Map(roots.map((root) => [root, treeCpu(root)]));
+  const reset = new Set<number>();
+  const sampled = new Map<number, number>();
+  const sample = () => {
+    for (const root of roots) {
+      for (const pid of processTree(root)) {
+        try {
+          sampled.set(pid, Math.max(sampled.get(pid) ?? 0, memoryMb(pid).rss));
+        } catch {
+          // gone: the window's end reports what was seen
+        }
       }
     }
-  }, 100);
+  };
+  for (const root of roots) for (const pid of processTree(root)) if (resetPeakMemory(pid)) reset.add(pid);
+  sample();
+  const timer = setInterval(sample, 100);
   return {
     stop() {
       clearInterval(timer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const usage = new Map<number, ProcessUsage>();
-      for (const pid of pids) {
-        const memory = memoryMb(pid);
-        const peak = Math.max(sampled.get(pid)!, memory.rss, reset.get(pid) ? memory.peak : 0);
-        usage.set(pid, { cpuPercent: ((cpuSeconds(pid) - cpu0.get(pid)!) / seconds) * 100, peakRssMb: peak });
+      for (const root of roots) {
+        let cpu = 0;
+        let peak = 0;
+        const before = cpu0.get(root)!;
+        for (const [pid, now] of treeCpu(root)) {
+          cpu += now - (before.get(pid) ?? 0);
+          try {
+            const memory = memoryMb(pid);
+            peak += Math.max(sampled.get(pid) ?? 0, memory.rss, reset.has(pid) ? memory.peak : 0);
+          } catch {
+            peak += sampled.get(pid) ?? 0;
+          }
+        }
+        usage.set(root, { cpuPercent: (cpu / seconds) * 100, peakRssMb: peak });
       }
       return { processes: usage, machineCpuPercent: ((machineBusySeconds() - busy0) / seconds) * 100 };
     },

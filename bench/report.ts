@@ -1,10 +1,19 @@
 import type { WorkloadName } from './workloads.js';
 
-/** Who answered: the hub's gateway, one of the peers, or a register subgraph called directly. */
-export type GatewayName = 'hub' | 'apollo-gateway' | 'hive-gateway' | 'direct';
+/** A peer gateway: bare, no security (bench/peers/). */
+export type PeerName = 'apollo-gateway' | 'hive-gateway' | 'hive-gateway-router-runtime';
+
+/** The peers the hub's targets are judged against, in the order tables show them. */
+export const PEER_NAMES: readonly PeerName[] = ['apollo-gateway', 'hive-gateway', 'hive-gateway-router-runtime'];
+
+/**
+ * Who answered: the hub's gateway (one process; `hub-2-workers`: a primary and two workers), one of the peers, or a
+ * register subgraph called directly.
+ */
+export type GatewayName = 'hub' | 'hub-2-workers' | PeerName | 'direct';
 
 /** The gateways in the order tables and charts show them. */
-export const GATEWAYS: readonly GatewayName[] = ['hub', 'apollo-gateway', 'hive-gateway', 'direct'];
+export const GATEWAYS: readonly GatewayName[] = ['hub', 'hub-2-workers', ...PEER_NAMES, 'direct'];
 
 /** One measured cell: one gateway, one workload, one round. The first nine fields are the issue's schema. */
 export interface Run {
@@ -15,12 +24,12 @@ export interface Run {
   rps: number;
   p50_ms: number;
   p99_ms: number;
-  /** CPU of the gateway's process (for `direct`: of the subgraphs' process); 100 = one core. */
+  /** CPU of the gateway's process and its children (for `direct`: of the register's process); 100 = one core. */
   cpu_percent: number;
-  /** Peak resident memory of that process during the measured window, MiB. */
+  /** Peak resident memory of those processes during the measured window (summed over them), MiB. */
   rss_mb: number;
   /**
-   * `compare`: the four side by side on SQLite; `latency`: the same dashboard cells at one connection (unloaded);
+   * `compare`: the gateways and the registers side by side on SQLite; `latency`: the same dashboard cells at one connection (unloaded);
    * `scale`: the hub's dashboard on PostgreSQL of each size.
    */
   part: 'compare' | 'latency' | 'scale';
@@ -37,7 +46,7 @@ export interface Run {
   /** Responses whose body differed from the one checked before measuring (a register failing under load, say). */
   mismatches: number;
   seconds: number;
-  /** CPU of the process hosting the four subgraphs during the window. */
+  /** CPU of the four register processes during the window, summed. */
   subgraphs_cpu_percent: number;
   /** CPU of the load generator's process during the window (near 100 means it, not the gateway, was the limit). */
   loadgen_cpu_percent: number;
@@ -71,7 +80,7 @@ export interface Median {
   p99_ms: number;
   cpu_percent: number;
   rss_mb: number;
-  /** CPU the subgraphs' process and the rest of the machine used meanwhile (see {@link Run}). */
+  /** CPU the register processes and the rest of the machine used meanwhile (see {@link Run}). */
   subgraphs_cpu_percent: number;
   other_cpu_percent: number;
 }
@@ -145,13 +154,13 @@ export function slowestDirect(rows: readonly Median[], workload: WorkloadName, p
     .sort((a, b) => b.p50_ms - a.p50_ms)[0];
 }
 
-/** hub / peer of every metric, per workload. */
+/** hub / peer of every metric, per workload (and hub / hub-2-workers where that ran). */
 export function ratios(rows: readonly Median[], workloads: readonly WorkloadName[]): Ratio[] {
   const out: Ratio[] = [];
   for (const workload of workloads) {
     const hub = find(rows, 'hub', workload);
     if (!hub) continue;
-    for (const peer of ['apollo-gateway', 'hive-gateway'] as const) {
+    for (const peer of [...PEER_NAMES, 'hub-2-workers'] as const) {
       const other = find(rows, peer, workload);
       if (!other) continue;
       out.push({
@@ -172,8 +181,8 @@ export function ratios(rows: readonly Median[], workloads: readonly WorkloadName
 export function targets(rows: readonly Median[], scalePersons: readonly number[]): Target[] {
   const out: Target[] = [];
   for (const workload of ['dashboard', 'partner'] as const) {
-    for (const peer of ['hive-gateway', 'apollo-gateway'] as const) {
-      const hub = find(rows, 'hub', workload);
+    const hub = find(rows, 'hub', workload);
+    for (const peer of PEER_NAMES) {
       const other = find(rows, peer, workload);
       out.push({
         id: `rps-${workload}-vs-${peer}`,
@@ -182,6 +191,15 @@ export function targets(rows: readonly Median[], scalePersons: readonly number[]
         met: hub && other ? hub.rps >= other.rps : null,
       });
     }
+    // Two workers against one, side by side: what a second core buys (context: the peers run one process).
+    const two = find(rows, 'hub-2-workers', workload);
+    out.push({
+      id: `rps-${workload}-2-workers-vs-1`,
+      description: `hub-2-workers rps on ${workload} vs hub (1 worker)`,
+      measured: hub && two ? `${fmt(two.rps, 0)} vs ${fmt(hub.rps, 0)} req/s (${fmt(two.rps / hub.rps, 2)}x)` : 'not measured',
+      met: hub && two ? two.rps >= hub.rps : null,
+      informational: true,
+    });
   }
   // Judged unloaded (one connection): at 10 connections every gateway is saturated, and its p50 is mostly queueing.
   const hub = find(rows, 'hub', 'dashboard', 'latency');
@@ -239,7 +257,7 @@ export function formatReport(results: BenchResults, workloads: readonly Workload
   const compare = rows
     .filter((row) => row.part === 'compare')
     .sort((a, b) => workloads.indexOf(a.workload) - workloads.indexOf(b.workload) || GATEWAYS.indexOf(a.gateway) - GATEWAYS.indexOf(b.gateway) || (a.subgraph ?? '').localeCompare(b.subgraph ?? ''));
-  out.push(`Side by side (SQLite, ${compare[0]?.persons.toLocaleString('en') ?? '?'} persons, ${compare[0]?.connections ?? '?'} connections; median of ${compare[0]?.rounds ?? 0} round(s); cpu/rss: the gateway's process, for direct the subgraphs' process; 100% = one core; cpu ms/req: cpu % x 10 / req/s; others: the rest of the machine)`);
+  out.push(`Side by side (SQLite, ${compare[0]?.persons.toLocaleString('en') ?? '?'} persons, ${compare[0]?.connections ?? '?'} connections; median of ${compare[0]?.rounds ?? 0} round(s); cpu/rss: the gateway's processes (with its workers), for direct the register's process; subgraphs cpu: the four register processes; 100% = one core; cpu ms/req: cpu % x 10 / req/s; others: the rest of the machine)`);
   out.push(table(
     ['workload', 'gateway', 'subgraph', 'req/s', 'p50 ms', 'p99 ms', 'cpu %', 'cpu ms/req', 'rss MB', 'subgraphs cpu %', 'others cpu %'],
     compare.map((row) => [row.workload, row.gateway, row.subgraph ?? '', fmt(row.rps, 0), fmt(row.p50_ms, 2), fmt(row.p99_ms, 2), fmt(row.cpu_percent, 0), fmt(cpuMsPerRequest(row), 2), fmt(row.rss_mb, 0), row.gateway === 'direct' ? '' : fmt(row.subgraphs_cpu_percent, 0), fmt(row.other_cpu_percent, 0)]),
@@ -254,7 +272,7 @@ export function formatReport(results: BenchResults, workloads: readonly Workload
       latency.map((row) => [row.workload, row.gateway, row.subgraph ?? '', fmt(row.rps, 0), fmt(row.p50_ms, 2), fmt(row.p99_ms, 2), fmt(row.cpu_percent, 0), fmt(cpuMsPerRequest(row), 2), fmt(row.other_cpu_percent, 0)]),
     ));
   }
-  out.push('', 'Ratios hub / peer (req/s above 1 and latency below 1 favour the hub)');
+  out.push('', 'Ratios hub / peer, and hub / hub-2-workers (req/s above 1 and latency below 1 favour the hub with one worker)');
   out.push(table(
     ['workload', 'peer', '', 'req/s', 'p50', 'p99', 'cpu', 'rss'],
     results.summary.ratios.map((r) => [r.workload, r.peer, '', fmt(r.rps, 2), fmt(r.p50_ms, 2), fmt(r.p99_ms, 2), fmt(r.cpu_percent, 2), fmt(r.rss_mb, 2)]),

@@ -17,12 +17,10 @@ import { createDpopProof } from '../lib/tokens/dpopProof.js';
 import { INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
 import { renderChart } from './chart.js';
 import {
-  baseEnv, BENCH_PSEUDONYM_KEY, COMPARE_PERSONS, LoadGenerator, registerEnv, registerUrls, SEED, startSubgraphs, token,
-  type RegisterPorts,
+  baseEnv, BENCH_PSEUDONYM_KEY, COMPARE_PERSONS, LoadGenerator, PEERS, registerEnv, registerUrls, SEED, startPeer, startSubgraphs, token,
+  type Peer, type RegisterPorts, type SubgraphGroup,
 } from './harness.js';
-import {
-  answersGraphQL, freePorts, readyz, ROOT, running, startService, startUsageWindow, stopAll, type ChildService,
-} from './processes.js';
+import { freePorts, readyz, ROOT, running, startService, startUsageWindow, stopAll, type ChildService } from './processes.js';
 import { formatReport, medians, ratios, targets, type BenchResults, type GatewayName, type Run } from './report.js';
 import { ensureScaleDatabase, postgresAvailable, readAdminUrl, seedIdentity, type ScaleDatabase } from './scaleDatabases.js';
 import {
@@ -79,7 +77,8 @@ function readSettings(argv: string[]): Settings {
   if (values.help) throw new UsageError('');
   const quick = values.quick === true;
   const rounds = Math.round(positive(values.rounds, 'rounds', quick ? 1 : 3));
-  const durationSeconds = positive(values.duration, 'duration', quick ? 3 : 8);
+  // Quick: 2 s per cell, so that its 29 cells (and 16 processes to start) stay under about 2.5 minutes here.
+  const durationSeconds = positive(values.duration, 'duration', quick ? 2 : 8);
   const warmupSeconds = positive(values.warmup, 'warmup', quick ? 1 : 3);
   if (durationSeconds + warmupSeconds > MAX_CELL_SECONDS) throw new UsageError(`--duration plus --warmup must stay under ${MAX_CELL_SECONDS} s (internal credentials live 120 s)`);
   const scalePersons = (values['scale-persons'] ?? '1000,100000,1000000').split(',').map((item) => Number(item.trim()));
@@ -115,10 +114,10 @@ interface Cell {
   readonly subgraph?: Register;
   readonly persons: number;
   readonly database: Run['database'];
-  /** The process whose CPU and memory the cell reports. */
+  /** The process (with its children: a gateway's workers) whose CPU and memory the cell reports. */
   readonly service: ChildService;
-  /** The subgraphs process that serves this cell. */
-  readonly subgraphs: ChildService;
+  /** The register processes that serve this cell. */
+  readonly subgraphs: SubgraphGroup;
   readonly url: string;
   /** Headers and body, given freshly minted credentials for the registers. */
   request(credentials: Record<Register, string>): { headers: Record<string, string>; body: string };
@@ -188,38 +187,42 @@ async function main(): Promise<number> {
     }
     phases.scale_databases_s = (Date.now() - phase) / 1000;
 
-    // 2. Every service in its own process: subgraphs (once), the hub (authorization server + gateway), the peers.
+    // 2. Every service in its own process: each register (one set, plus one per database size), the hub
+    //    (authorization server + gateway, with one worker and with two), the peers.
     phase = Date.now();
     const internalKey: SigningKey = await loadSigningKey({ env, variable: INTERNAL_KEY_SOURCE.variable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
-    const ports = await freePorts(9 + scaleDatabases.length * 5);
+    const ports = await freePorts(8 + PEERS.length + scaleDatabases.length * 5);
     const take = (): number => ports.shift()!;
     const takeRegisters = (): RegisterPorts => ({ population: take(), tax: take(), vehicles: take(), education: take() });
     const mainPorts: RegisterPorts = { ...takeRegisters(), requests: take() };
     const authPort = take();
     const hubPort = take();
-    const apolloPort = take();
-    const hivePort = take();
+    const hub2Port = take();
+    const peerPorts = PEERS.map(() => take());
     const hubUrl = `http://127.0.0.1:${hubPort}/graphql`;
     Object.assign(env, registerEnv(mainPorts), { AUTH_PORT: String(authPort), GATEWAY_PORT: String(hubPort), GATEWAY_AUDIENCE: hubUrl });
-    const peerEnv = (port: number, urls: Record<Register, string>) => ({ ...env, BENCH_PORT: String(port), BENCH_SUBGRAPH_URLS: JSON.stringify(urls) });
     const scalePorts = scaleDatabases.map(() => ({ registers: takeRegisters(), gateway: take() }));
-    const [subgraphs, , apollo, hive, ...scaleSubgraphs] = await Promise.all([
+    const [subgraphs, scaleSubgraphs, peerServices] = await Promise.all([
       startSubgraphs('subgraphs', env, mainPorts, logDir),
+      // One database size after the other: a reused database starts in a second, and 4 processes at a time are enough.
+      scaleDatabases.reduce<Promise<SubgraphGroup[]>>(async (previous, db, i) => [...(await previous), await startSubgraphs(`subgraphs-${db.persons}`, { ...env, DATABASE_URL: db.url }, scalePorts[i]!.registers, logDir)], Promise.resolve([])),
+      Promise.all(PEERS.map((peer, i) => startPeer(peer, env, peerPorts[i]!, registerUrls(mainPorts), logDir))),
       startService({ name: 'auth', script: 'consent/main.ts', env, port: authPort, logDir, ready: readyz }),
-      startService({ name: 'apollo-gateway', script: 'bench/peers/apolloGateway.ts', env: peerEnv(apolloPort, registerUrls(mainPorts)), port: apolloPort, logDir, ready: answersGraphQL }),
-      startService({ name: 'hive-gateway', script: 'bench/peers/hiveGateway.ts', env: peerEnv(hivePort, registerUrls(mainPorts)), port: hivePort, logDir, ready: answersGraphQL }),
-      ...scaleDatabases.map((db, i) => startSubgraphs(`subgraphs-${db.persons}`, { ...env, DATABASE_URL: db.url }, scalePorts[i]!.registers, logDir)),
     ]);
+    const peers = new Map<Peer['name'], ChildService>(PEERS.map((peer, i) => [peer.name, peerServices[i]!]));
     // BENCH_HUB_CPU_PROF=<dir>: the hub's gateway writes a V8 CPU profile there when it stops (bench/README.md).
     const hubNodeArgs = process.env.BENCH_HUB_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', resolve(process.env.BENCH_HUB_CPU_PROF)] : [];
-    const hub = await startService({ name: 'hub-gateway', script: 'gateway/main.ts', nodeArgs: hubNodeArgs, env, port: hubPort, logDir, ready: readyz });
+    // `hub`: one process (GATEWAY_WORKERS=1), like every peer; `hub-2-workers`: a primary and two node:cluster workers
+    // (gateway/main.ts), sharing the authorization server, keys and consent database with it.
+    const hub = await startService({ name: 'hub-gateway', script: 'gateway/main.ts', nodeArgs: hubNodeArgs, env: { ...env, GATEWAY_WORKERS: '1' }, port: hubPort, logDir, ready: readyz });
+    const hub2 = await startService({ name: 'hub-gateway-2-workers', script: 'gateway/main.ts', env: { ...env, GATEWAY_WORKERS: '2', GATEWAY_PORT: String(hub2Port) }, port: hub2Port, logDir, ready: readyz });
     // One hub gateway per database size, sharing the authorization server, keys and consent database of the main one.
     const scaleHubs = await Promise.all(scaleDatabases.map((db, i) => {
       const urls = registerUrls(scalePorts[i]!.registers);
       return startService({
         name: `hub-gateway-${db.persons}`,
         script: 'gateway/main.ts',
-        env: { ...env, GATEWAY_PORT: String(scalePorts[i]!.gateway), POPULATION_URL: urls.population, TAX_URL: urls.tax, VEHICLES_URL: urls.vehicles, EDUCATION_URL: urls.education },
+        env: { ...env, GATEWAY_WORKERS: '1', GATEWAY_PORT: String(scalePorts[i]!.gateway), POPULATION_URL: urls.population, TAX_URL: urls.tax, VEHICLES_URL: urls.vehicles, EDUCATION_URL: urls.education },
         port: scalePorts[i]!.gateway,
         logDir,
         ready: readyz,
@@ -240,21 +243,21 @@ async function main(): Promise<number> {
     const loadable = readSupergraphs().loadable;
 
     // 4. The cells.
-    const hubCell = (service: ChildService, subgraphsService: ChildService, workload: Workload, part: Run['part'], persons: number, database: Run['database']): Cell => {
+    const hubCell = (service: ChildService, subgraphsGroup: SubgraphGroup, workload: Workload, part: Run['part'], persons: number, database: Run['database'], gateway: 'hub' | 'hub-2-workers' = 'hub'): Cell => {
       const url = `http://127.0.0.1:${service.port}/graphql`;
       const partner = workload.caller === 'partner';
       return {
-        part, gateway: 'hub', connections: settings.connections, workload, persons, database, service, subgraphs: subgraphsService, url,
+        part, gateway, connections: settings.connections, workload, persons, database, service, subgraphs: subgraphsGroup, url,
         request: () => ({ headers: { authorization: partner ? `DPoP ${partnerToken}` : `Bearer ${citizenToken}` }, body: gatewayBody(workload) }),
         ...(partner ? { dpop: { privateJwk: partnerJwk, accessToken: partnerToken, htu: url } } : {}),
       };
     };
-    const peerCell = (gateway: 'apollo-gateway' | 'hive-gateway', service: ChildService, workload: Workload): Cell => ({
+    const peerCell = (gateway: Peer['name'], service: ChildService, workload: Workload): Cell => ({
       part: 'compare', gateway, connections: settings.connections, workload, persons: COMPARE_PERSONS, database: 'sqlite', service, subgraphs, url: `http://127.0.0.1:${service.port}/graphql`,
       request: (credentials) => ({ headers: Object.fromEntries(REGISTERS.map((r) => [credentialHeader(r), credentials[r]])), body: gatewayBody(workload) }),
     });
     const directCell = (workload: Workload, call: SubgraphRequest): Cell => ({
-      part: 'compare', gateway: 'direct', connections: settings.connections, workload, subgraph: call.subgraph, persons: COMPARE_PERSONS, database: 'sqlite', service: subgraphs, subgraphs,
+      part: 'compare', gateway: 'direct', connections: settings.connections, workload, subgraph: call.subgraph, persons: COMPARE_PERSONS, database: 'sqlite', service: subgraphs.registers[call.subgraph], subgraphs,
       url: registerUrls(mainPorts)[call.subgraph],
       request: (credentials) => ({ headers: { authorization: `Bearer ${credentials[call.subgraph]}` }, body: subgraphBody(call) }),
     });
@@ -262,8 +265,9 @@ async function main(): Promise<number> {
     for (const workload of WORKLOADS) {
       compareCells.set(workload.name, [
         hubCell(hub, subgraphs, workload, 'compare', COMPARE_PERSONS, 'sqlite'),
-        peerCell('apollo-gateway', apollo, workload),
-        peerCell('hive-gateway', hive, workload),
+        // The hub with two workers beside it where the targets are judged (informational: the peers run one process).
+        ...(workload.name === 'single' ? [] : [hubCell(hub2, subgraphs, workload, 'compare', COMPARE_PERSONS, 'sqlite', 'hub-2-workers')]),
+        ...PEERS.map((peer) => peerCell(peer.name, peers.get(peer.name)!, workload)),
         ...subgraphRequests(workload, personId, loadable).map((call) => directCell(workload, call)),
       ]);
     }
@@ -305,7 +309,7 @@ async function main(): Promise<number> {
     // The same dashboard requests one at a time (one connection): the latency of a request that waits for nothing
     // but its own work, which the p50 target is judged on; at 10 connections every gateway is saturated, and its
     // latency is mostly queueing (connections / req/s).
-    const latencyCells: Cell[] = compareCells.get('dashboard')!.map((cell) => ({ ...cell, part: 'latency', connections: 1 }));
+    const latencyCells: Cell[] = compareCells.get('dashboard')!.filter((cell) => cell.gateway !== 'hub-2-workers').map((cell) => ({ ...cell, part: 'latency', connections: 1 }));
 
     // 6. Measure: rounds, and in each round every workload on every gateway in turn (the order rotating each round
     //    so no gateway always runs first), then the registers directly, then the latency cells (gateways rotating,
@@ -331,8 +335,8 @@ async function main(): Promise<number> {
       // A latency cell follows the loaded cells of its round: its processes are warm already.
       const latency = cell.part === 'latency';
       await load.run({ ...job, seconds: round === 1 && !latency ? settings.warmupSeconds : settings.laterWarmupSeconds });
-      const pids = [...new Set([cell.service.pid, cell.subgraphs.pid, load.pid])];
-      const window = startUsageWindow(pids);
+      const registerPids = Object.values(cell.subgraphs.registers).map((service) => service.pid);
+      const window = startUsageWindow([...new Set([cell.service.pid, ...registerPids, load.pid])]);
       const result = await load.run({ ...job, seconds: latency ? settings.latencySeconds : settings.durationSeconds, ...(cell.expectBody !== undefined ? { expectBody: cell.expectBody } : {}) });
       const { processes: usage, machineCpuPercent } = window.stop();
       const ours = [...usage.values()].reduce((sum, u) => sum + u.cpuPercent, 0);
@@ -357,7 +361,7 @@ async function main(): Promise<number> {
         errors: result.errors + result.timeouts,
         mismatches: result.mismatches,
         seconds: round3(result.seconds),
-        subgraphs_cpu_percent: round2(usage.get(cell.subgraphs.pid)!.cpuPercent),
+        subgraphs_cpu_percent: round2(registerPids.reduce((sum, pid) => sum + usage.get(pid)!.cpuPercent, 0)),
         loadgen_cpu_percent: round2(usage.get(load.pid)!.cpuPercent),
         other_cpu_percent: round2(Math.max(0, machineCpuPercent - ours)),
       };
@@ -416,8 +420,9 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 }
 
 /** A rough duration of the measuring phase, for the token lifetime and the log. */
-function estimateSeconds(settings: Settings, scalePoints: number, latencyCells = 7): number {
-  const perRound = 9 + 7 + scalePoints;
+function estimateSeconds(settings: Settings, scalePoints: number, latencyCells = 8): number {
+  // 3 workloads x (hub + the peers), hub-2-workers on 2, 7 direct calls.
+  const perRound = 3 * (1 + PEERS.length) + 2 + 7 + scalePoints;
   const overhead = 0.4;
   return perRound * (settings.durationSeconds + settings.warmupSeconds + overhead) +
     (settings.rounds - 1) * perRound * (settings.durationSeconds + settings.laterWarmupSeconds + overhead) +

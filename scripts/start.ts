@@ -10,11 +10,21 @@ import { startRequestsService } from '../requests/server.js';
 import { startSubgraph, type RunningService } from '../lib/subgraph/start.js';
 import { readSubgraphRegistry } from '../lib/subgraphRegistry.js';
 import { loadRegisterModules } from './registerModules.js';
+import { startProcesses, wantsSeparateProcesses } from './startProcesses.js';
 
 // `npm start`: the whole hub in one process to stay light. Each service still has its own port, database
 // handle, keys and logger, exactly as when it runs alone; nothing is shared that a deployment would not share.
+// `npm start -- --processes` (or HUB_PROCESSES=separate): every service as its own process, as deployed.
 const started = Date.now();
 const env = process.env;
+let separate: boolean;
+try {
+  separate = wantsSeparateProcesses(process.argv.slice(2), env);
+} catch (error) {
+  process.stderr.write(`npm start: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+if (separate) process.exit(await startProcesses(env, createLogger({ service: 'hub' })));
 startTracing({ service: 'hub', env: process.env });
 const logger = createLogger({ service: 'hub' });
 const services: RunningService[] = [];

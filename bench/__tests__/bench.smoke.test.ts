@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'hub-bench-smoke-'));
-const GATEWAYS = ['hub', 'apollo-gateway', 'hive-gateway', 'direct'];
+const PEERS = ['apollo-gateway', 'hive-gateway', 'hive-gateway-router-runtime'];
+const GATEWAYS = ['hub', 'hub-2-workers', ...PEERS, 'direct'];
 const WORKLOADS = ['dashboard', 'partner', 'single'];
 // The registers each workload reaches, so the direct runs call each of them.
 const DIRECT: Record<string, string[]> = { dashboard: ['education', 'population', 'tax', 'vehicles'], partner: ['population', 'tax'], single: ['population'] };
@@ -41,7 +42,8 @@ describe('npm run bench -- --quick', () => {
     for (const gateway of GATEWAYS) {
       for (const workload of WORKLOADS) {
         const runs = results.runs.filter((run: any) => run.part === 'compare' && run.gateway === gateway && run.workload === workload);
-        const expected = gateway === 'direct' ? DIRECT[workload]! : [undefined];
+        // The hub with two workers runs where the targets are judged: dashboard and partner.
+        const expected = gateway === 'direct' ? DIRECT[workload]! : gateway === 'hub-2-workers' && workload === 'single' ? [] : [undefined];
         expect(runs.map((run: any) => run.subgraph).sort()).toEqual(expected);
         for (const run of runs) {
           for (const figure of ['rps', 'p50_ms', 'p99_ms', 'cpu_percent', 'rss_mb']) {
@@ -59,7 +61,7 @@ describe('npm run bench -- --quick', () => {
     }
     // The dashboard once more at one connection (unloaded latency), on every gateway and each register it reaches.
     const latency = results.runs.filter((run: any) => run.part === 'latency');
-    expect(latency.filter((run: any) => run.gateway !== 'direct').map((run: any) => run.gateway).sort()).toEqual(['apollo-gateway', 'hive-gateway', 'hub']);
+    expect(latency.filter((run: any) => run.gateway !== 'direct').map((run: any) => run.gateway).sort()).toEqual(['hub', ...PEERS].sort());
     expect(latency.filter((run: any) => run.gateway === 'direct').map((run: any) => run.subgraph).sort()).toEqual(DIRECT.dashboard);
     for (const run of latency) {
       expect(run).toEqual(expect.objectContaining({ workload: 'dashboard', connections: 1, non2xx: 0 }));
@@ -71,10 +73,12 @@ describe('npm run bench -- --quick', () => {
     expect(results.runs.filter((run: any) => run.part === 'scale')).toHaveLength(0);
 
     // Every ratio hub/peer and every target verdict (met, not met, or not measured: the scale one).
-    expect(results.summary.ratios).toHaveLength(6);
+    // hub / each peer on every workload, and hub / hub-2-workers on dashboard and partner.
+    expect(results.summary.ratios).toHaveLength(WORKLOADS.length * PEERS.length + 2);
     for (const ratio of results.summary.ratios) expect(ratio.rps).toBeGreaterThan(0);
     const targets = Object.fromEntries(results.summary.targets.map((t: any) => [t.id, t.met]));
-    for (const id of ['rps-dashboard-vs-hive-gateway', 'rps-dashboard-vs-apollo-gateway', 'rps-partner-vs-hive-gateway', 'rps-partner-vs-apollo-gateway', 'p50-dashboard-vs-direct', 'p50-dashboard-vs-direct-loaded']) {
+    const rpsTargets = ['dashboard', 'partner'].flatMap((w) => [...PEERS.map((peer) => `rps-${w}-vs-${peer}`), `rps-${w}-2-workers-vs-1`]);
+    for (const id of [...rpsTargets, 'p50-dashboard-vs-direct', 'p50-dashboard-vs-direct-loaded']) {
       expect(typeof targets[id]).toBe('boolean');
     }
     expect(targets['p50-dashboard-scale']).toBeNull();
