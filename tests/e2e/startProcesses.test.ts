@@ -60,6 +60,16 @@ function tree(pid: number): number[] {
   return [pid, ...children.flatMap(tree)];
 }
 
+/** The parent's pid, from /proc/<pid>/stat (proc(5): the field after the state). */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -88,14 +98,16 @@ describe('npm start -- --processes', () => {
     // npm -> (sh) -> the hub's node process -> one node process per service.
     const supervisor = tree(hub.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(1, 4).join(' ') === '--import tsx scripts/start.ts')!;
     expect(supervisor).toBeDefined();
-    const services = tree(supervisor).slice(1).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('main.ts'));
+    // One child per service; the gateway's own workers (GATEWAY_WORKERS, one per core by default) are its children.
+    const everyProcess = tree(supervisor).slice(1);
+    const services = everyProcess.filter((pid) => parentOf(pid) === supervisor && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('main.ts'));
     expect(services).toHaveLength(PORT_NAMES.length);
 
     // The signal to the hub alone (not its process group): it must pass it on.
     process.kill(supervisor, 'SIGTERM');
     expect(await hub.exited).toBe(0);
     expect(hub.output()).toContain('"service":"hub","msg":"stopped"');
-    for (const pid of services) expect({ pid, alive: alive(pid) }).toEqual({ pid, alive: false });
+    for (const pid of everyProcess) expect({ pid, alive: alive(pid) }).toEqual({ pid, alive: false });
     for (const port of Object.values(ports)) expect(await readyz(port)).toBe(false);
   }, 150_000);
 
