@@ -89,8 +89,8 @@ function readSettings(argv: string[]): Settings {
   const scalePersons = (values['scale-persons'] ?? '1000,100000,1000000').split(',').map((item) => Number(item.trim()));
   if (scalePersons.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new UsageError('--scale-persons must be a comma-separated list of whole numbers');
   const consentSize = values['consent-scale']?.split(',').map((item) => Number(item.trim().replaceAll('_', '')));
-  if (consentSize && (consentSize.length !== 2 || consentSize.some((n) => !Number.isSafeInteger(n) || n < 1) || consentSize[0]! < 4)) {
-    throw new UsageError('--consent-scale must be CONSENTS,DISCLOSURES: two whole numbers, at least 4 consents (e.g. 10000000,50000000)');
+  if (consentSize && (consentSize.length !== 2 || consentSize.some((n) => !Number.isSafeInteger(n) || n < 1))) {
+    throw new UsageError('--consent-scale must be CONSENTS,DISCLOSURES: two positive whole numbers (e.g. 10000000,50000000)');
   }
   const skipConsentScale = quick ? 'quick mode: the consent database on PostgreSQL at 10M consents takes a full run' : values['skip-consent-scale'] ? '--skip-consent-scale' : null;
   const skipScale = quick ? 'quick mode: SQLite only; the PostgreSQL points at 1,000 to 1,000,000 persons take a full run' : values['skip-scale'] ? '--skip-scale' : null;
