@@ -3,7 +3,7 @@ import { fmt, GATEWAYS, slowestDirect, type BenchResults, type GatewayName, type
 
 // A plain SVG of the medians (no chart library): grouped bars of req/s and of p50 per workload, one bar per gateway
 // that ran it (hub-2-workers on dashboard and partner only; direct = the slowest register called directly, the floor), the dashboard p50 at one connection, and the hub's
-// dashboard p50 per number of persons.
+// dashboard p50 per number of persons, and its partner p50 at one connection with an empty and a seeded consent database.
 
 const COLORS: Record<GatewayName, string> = {
   hub: '#1f6feb', 'hub-2-workers': '#54aeff', 'apollo-gateway': '#8250df', 'hive-gateway': '#d29922', 'hive-gateway-router-runtime': '#bf3989', direct: '#57606a',
@@ -105,6 +105,17 @@ export function renderChart(results: BenchResults, workloads: readonly WorkloadN
     panels.push(panel(40 + panels.length * PANEL_HEIGHT, 'Hub dashboard p50 by persons in the registers (PostgreSQL; ms)', [{
       name: 'dashboard',
       bars: scale.map((row) => ({ label: `${row.persons.toLocaleString('en')} persons`, value: row.p50_ms, color: COLORS.hub, text: `${compact(row.persons)}: ${fmt(row.p50_ms, 1)}` })),
+    }], 'ms'));
+  }
+  // The target's cells only (one connection): at 10 connections the p50 is queueing, on another scale.
+  const consent = rows.filter((row) => row.part === 'consent-scale' && row.connections === 1).sort((a, b) => (a.consents ?? 0) - (b.consents ?? 0));
+  if (consent.length > 0) {
+    panels.push(panel(40 + panels.length * PANEL_HEIGHT, 'Hub partner p50 at one connection, consent database empty or seeded (PostgreSQL; ms)', [{
+      name: 'partner',
+      bars: consent.map((row) => {
+        const what = row.consents ? `${compact(row.consents)} consents` : 'empty';
+        return { label: `consent database ${what}`, value: row.p50_ms, color: row.consents ? COLORS.hub : '#afb8c1', text: `${what}: ${fmt(row.p50_ms, 1)}` };
+      }),
     }], 'ms'));
   }
   const legendTop = 40 + panels.length * PANEL_HEIGHT;

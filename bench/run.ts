@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--latency-duration S]
- * [--out DIR] [--reseed] [--skip-scale] [--scale-persons 1000,100000,1000000] [--keep]`: the hub's gateway side by
- * side with a bare @apollo/gateway, Hive Gateway and the registers called directly (loaded, and unloaded at one
- * connection), then the hub at 1,000 to 1,000,000 persons on PostgreSQL. See bench/README.md. Exit codes: 0 done (whether the targets were met or not), 1 failed, 2 bad arguments.
+ * [--out DIR] [--reseed] [--skip-scale] [--scale-persons 1000,100000,1000000] [--skip-consent-scale]
+ * [--consent-scale 10000000,50000000] [--keep]`: the hub's gateway side by side with a bare @apollo/gateway, Hive
+ * Gateway and the registers called directly (loaded, and unloaded at one connection), then the hub at 1,000 to
+ * 1,000,000 persons on PostgreSQL, then the hub's partner workload with an empty and a seeded consent database. See bench/README.md. Exit codes: 0 done (whether the targets were met or not), 1 failed, 2 bad arguments.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
@@ -21,6 +22,7 @@ import {
   type Peer, type RegisterPorts, type SubgraphGroup,
 } from './harness.js';
 import { freePorts, readyz, ROOT, running, startService, startUsageWindow, stopAll, type ChildService } from './processes.js';
+import { consentScaleTokens, CONSENT_SCALE_SIZE, measureFlatnessOf, prepareConsentScaleDatabases, startConsentScaleHubs, type ConsentScaleDatabase } from './consentScale.js';
 import { formatReport, medians, ratios, targets, type BenchResults, type GatewayName, type Run } from './report.js';
 import { ensureScaleDatabase, postgresAvailable, readAdminUrl, seedIdentity, type ScaleDatabase } from './scaleDatabases.js';
 import {
@@ -28,7 +30,7 @@ import {
   subgraphBody, subgraphRequests, WORKLOADS, type SubgraphRequest, type Workload,
 } from './workloads.js';
 
-const USAGE = 'usage: npm run bench [-- --quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--latency-duration S] [--out DIR] [--reseed] [--skip-scale] [--scale-persons 1000,100000,1000000] [--keep]';
+const USAGE = 'usage: npm run bench [-- --quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--latency-duration S] [--out DIR] [--reseed] [--skip-scale] [--scale-persons 1000,100000,1000000] [--skip-consent-scale] [--consent-scale CONSENTS,DISCLOSURES] [--keep]';
 /** The registers refuse internal credentials older than 120 s: a cell (warm-up + measurement) must fit well inside. */
 const MAX_CELL_SECONDS = 100;
 
@@ -46,6 +48,9 @@ interface Settings {
   outName: 'quick' | 'latest';
   scalePersons: number[];
   skipScale: string | null;
+  /** The consent-scale part's seeded database: consents and disclosure records. */
+  consentScale: { consents: number; disclosures: number };
+  skipConsentScale: string | null;
   reseed: boolean;
   keep: boolean;
 }
@@ -68,7 +73,7 @@ function readSettings(argv: string[]): Settings {
       options: {
         quick: { type: 'boolean' }, rounds: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' },
         connections: { type: 'string' }, 'latency-duration': { type: 'string' }, out: { type: 'string' }, reseed: { type: 'boolean' }, 'skip-scale': { type: 'boolean' },
-        'scale-persons': { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        'scale-persons': { type: 'string' }, 'skip-consent-scale': { type: 'boolean' }, 'consent-scale': { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
@@ -83,6 +88,11 @@ function readSettings(argv: string[]): Settings {
   if (durationSeconds + warmupSeconds > MAX_CELL_SECONDS) throw new UsageError(`--duration plus --warmup must stay under ${MAX_CELL_SECONDS} s (internal credentials live 120 s)`);
   const scalePersons = (values['scale-persons'] ?? '1000,100000,1000000').split(',').map((item) => Number(item.trim()));
   if (scalePersons.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new UsageError('--scale-persons must be a comma-separated list of whole numbers');
+  const consentSize = values['consent-scale']?.split(',').map((item) => Number(item.trim().replaceAll('_', '')));
+  if (consentSize && (consentSize.length !== 2 || consentSize.some((n) => !Number.isSafeInteger(n) || n < 1))) {
+    throw new UsageError('--consent-scale must be CONSENTS,DISCLOSURES: two positive whole numbers (e.g. 10000000,50000000)');
+  }
+  const skipConsentScale = quick ? 'quick mode: the consent database on PostgreSQL at 10M consents takes a full run' : values['skip-consent-scale'] ? '--skip-consent-scale' : null;
   const skipScale = quick ? 'quick mode: SQLite only; the PostgreSQL points at 1,000 to 1,000,000 persons take a full run' : values['skip-scale'] ? '--skip-scale' : null;
   return {
     mode: quick ? 'quick' : 'full',
@@ -96,6 +106,8 @@ function readSettings(argv: string[]): Settings {
     outName: quick ? 'quick' : 'latest',
     scalePersons: [...new Set(scalePersons)].sort((a, b) => a - b),
     skipScale,
+    consentScale: consentSize ? { consents: consentSize[0]!, disclosures: consentSize[1]! } : { ...CONSENT_SCALE_SIZE },
+    skipConsentScale,
     reseed: values.reseed === true,
     keep: values.keep === true,
   };
@@ -108,12 +120,14 @@ const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 interface Cell {
   readonly part: Run['part'];
   readonly gateway: GatewayName;
-  /** Concurrent connections of the load generator: the setting for `compare` and `scale`, 1 for `latency`. */
+  /** Concurrent connections of the load generator: the setting for `compare` and `scale`, 1 for `latency`, both for `consent-scale`. */
   readonly connections: number;
   readonly workload: Workload;
   readonly subgraph?: Register;
   readonly persons: number;
   readonly database: Run['database'];
+  /** `consent-scale` only: the seed of the gateway's consent database. */
+  readonly consentSeed?: { consents: number; disclosures: number };
   /** The process (with its children: a gateway's workers) whose CPU and memory the cell reports. */
   readonly service: ChildService;
   /** The register processes that serve this cell. */
@@ -187,11 +201,31 @@ async function main(): Promise<number> {
     }
     phases.scale_databases_s = (Date.now() - phase) / 1000;
 
+    // 1b. The consent-scale part's databases (seeded or reused; the empty one emptied), and the disclosure log's
+    //     flatness on each, measured once before anything else runs.
+    phase = Date.now();
+    let consentDatabases: ConsentScaleDatabase[] = [];
+    let consentSkipped = settings.skipConsentScale;
+    let flatness: Awaited<ReturnType<typeof measureFlatnessOf>> = [];
+    if (!consentSkipped) {
+      const adminUrl = readAdminUrl(process.env);
+      const unavailable = await postgresAvailable(adminUrl);
+      if (unavailable) {
+        consentSkipped = `PostgreSQL at ${new URL(adminUrl).host} did not answer (${unavailable}); set BENCH_DATABASE_URL`;
+        log(`bench: consent-scale part skipped: ${consentSkipped}`);
+      } else {
+        consentDatabases = await prepareConsentScaleDatabases({ adminUrl, size: settings.consentScale, env, reseed: settings.reseed });
+        flatness = await measureFlatnessOf(consentDatabases, 200);
+        log(`bench: consent databases ready (${consentDatabases.map((db) => db.name).join(', ')}) in ${seconds(phase)} s`);
+      }
+    }
+    phases.consent_databases_s = (Date.now() - phase) / 1000;
+
     // 2. Every service in its own process: each register (one set, plus one per database size), the hub
     //    (authorization server + gateway, with one worker and with two), the peers.
     phase = Date.now();
     const internalKey: SigningKey = await loadSigningKey({ env, variable: INTERNAL_KEY_SOURCE.variable, devFile: INTERNAL_KEY_SOURCE.devFile, alg: INTERNAL_KEY_SOURCE.alg });
-    const ports = await freePorts(8 + PEERS.length + scaleDatabases.length * 5);
+    const ports = await freePorts(8 + PEERS.length + scaleDatabases.length * 5 + consentDatabases.length);
     const take = (): number => ports.shift()!;
     const takeRegisters = (): RegisterPorts => ({ population: take(), tax: take(), vehicles: take(), education: take() });
     const mainPorts: RegisterPorts = { ...takeRegisters(), requests: take() };
@@ -202,6 +236,7 @@ async function main(): Promise<number> {
     const hubUrl = `http://127.0.0.1:${hubPort}/graphql`;
     Object.assign(env, registerEnv(mainPorts), { AUTH_PORT: String(authPort), GATEWAY_PORT: String(hubPort), GATEWAY_AUDIENCE: hubUrl });
     const scalePorts = scaleDatabases.map(() => ({ registers: takeRegisters(), gateway: take() }));
+    const consentPorts = consentDatabases.map(() => take());
     const [subgraphs, scaleSubgraphs, peerServices] = await Promise.all([
       startSubgraphs('subgraphs', env, mainPorts, logDir),
       // One database size after the other: a reused database starts in a second, and 4 processes at a time are enough.
@@ -228,28 +263,33 @@ async function main(): Promise<number> {
         ready: readyz,
       });
     }));
+    // One hub gateway per consent database, on the main registers: only the consent database differs.
+    const consentHubs = await startConsentScaleHubs(consentDatabases, env, consentPorts, logDir);
     phases.start_services_s = (Date.now() - phase) / 1000;
     log(`bench: ${running.size} services ready in ${seconds(phase)} s`);
 
     // 3. Tokens as `npm run token` prints them, valid for the whole run; the partner's records a consent first.
     phase = Date.now();
-    const ttl = String(Math.min(86_400, 1800 + Math.ceil(estimateSeconds(settings, scaleDatabases.length) * 2)));
-    const [citizenToken, partnerToken] = await Promise.all([
+    const ttl = String(Math.min(86_400, 1800 + Math.ceil(estimateSeconds(settings, scaleDatabases.length + consentDatabases.length, 8 + consentDatabases.length) * 2)));
+    const partnerArgs = ['--persona', BENCH_PERSONA, '--client', PARTNER_CLIENT_ID, '--scope', PARTNER_SCOPES.join(' '), '--ttl', ttl];
+    // A consent-scale gateway checks the consent in its own database: a token each, its consent recorded there.
+    const [citizenToken, partnerToken, consentTokens] = await Promise.all([
       token(env, ['--persona', BENCH_PERSONA, '--ttl', ttl]),
-      token(env, ['--persona', BENCH_PERSONA, '--client', PARTNER_CLIENT_ID, '--scope', PARTNER_SCOPES.join(' '), '--ttl', ttl]),
+      token(env, partnerArgs),
+      consentScaleTokens(consentDatabases, env, partnerArgs),
     ]);
     const partnerJwk = JSON.parse(readFileSync(DEV_PARTNER_KEY_FILES[PARTNER_CLIENT_ID]!, 'utf8')) as JWK;
     const personId = personIdFor(BENCH_PERSONA, BENCH_PSEUDONYM_KEY);
     const loadable = readSupergraphs().loadable;
 
     // 4. The cells.
-    const hubCell = (service: ChildService, subgraphsGroup: SubgraphGroup, workload: Workload, part: Run['part'], persons: number, database: Run['database'], gateway: 'hub' | 'hub-2-workers' = 'hub'): Cell => {
+    const hubCell = (service: ChildService, subgraphsGroup: SubgraphGroup, workload: Workload, part: Run['part'], persons: number, database: Run['database'], gateway: 'hub' | 'hub-2-workers' = 'hub', partnerAccess = partnerToken): Cell => {
       const url = `http://127.0.0.1:${service.port}/graphql`;
       const partner = workload.caller === 'partner';
       return {
         part, gateway, connections: settings.connections, workload, persons, database, service, subgraphs: subgraphsGroup, url,
-        request: () => ({ headers: { authorization: partner ? `DPoP ${partnerToken}` : `Bearer ${citizenToken}` }, body: gatewayBody(workload) }),
-        ...(partner ? { dpop: { privateJwk: partnerJwk, accessToken: partnerToken, htu: url } } : {}),
+        request: () => ({ headers: { authorization: partner ? `DPoP ${partnerAccess}` : `Bearer ${citizenToken}` }, body: gatewayBody(workload) }),
+        ...(partner ? { dpop: { privateJwk: partnerJwk, accessToken: partnerAccess, htu: url } } : {}),
       };
     };
     const peerCell = (gateway: Peer['name'], service: ChildService, workload: Workload): Cell => ({
@@ -273,6 +313,13 @@ async function main(): Promise<number> {
     }
     const dashboard = WORKLOADS.find((w) => w.name === 'dashboard')!;
     const scaleCells = scaleDatabases.map((db, i) => hubCell(scaleHubs[i]!, scaleSubgraphs[i]!, dashboard, 'scale', db.persons, 'postgres'));
+    // The partner workload at the setting's connections and at one, on each consent database's gateway.
+    const partnerWorkload = WORKLOADS.find((w) => w.name === 'partner')!;
+    const consentCells = [settings.connections, 1].flatMap((connections) => consentDatabases.map((db, i): Cell => ({
+      ...hubCell(consentHubs[i]!, subgraphs, partnerWorkload, 'consent-scale', COMPARE_PERSONS, 'sqlite', 'hub', consentTokens[i]!),
+      connections,
+      consentSeed: { consents: db.consents, disclosures: db.disclosures },
+    })));
 
     // 5. Before measuring: every gateway answers every workload with the same data, and each answer is stable
     //    (it becomes the body every response under load must have).
@@ -286,7 +333,7 @@ async function main(): Promise<number> {
       if (response.status !== 200) throw new Error(`${label(cell)} answered ${response.status}: ${text.slice(0, 500)}`);
       return text;
     };
-    for (const cell of [...[...compareCells.values()].flat(), ...scaleCells]) {
+    for (const cell of [...[...compareCells.values()].flat(), ...scaleCells, ...consentCells]) {
       const [first, second] = [await once(cell), await once(cell)];
       const parsed = JSON.parse(first) as { data?: unknown; errors?: unknown };
       if (parsed.errors || !parsed.data) throw new Error(`${label(cell)} answered with errors: ${first.slice(0, 800)}`);
@@ -299,6 +346,11 @@ async function main(): Promise<number> {
       cells.forEach((cell, i) => {
         if (data[i] !== data[0]) throw new Error(`${label(cell)} answers ${workload.name} with other data than the hub:\n  hub: ${data[0]!.slice(0, 600)}\n  ${cell.gateway}: ${data[i]!.slice(0, 600)}`);
       });
+    }
+    const hubPartnerCell = compareCells.get('partner')!.find((cell) => cell.gateway === 'hub')!;
+    const hubPartner = canonical((JSON.parse(hubPartnerCell.expectBody ?? (await once(hubPartnerCell))) as { data: unknown }).data);
+    for (const cell of consentCells) {
+      if (canonical((JSON.parse(cell.expectBody ?? (await once(cell))) as { data: unknown }).data) !== hubPartner) throw new Error(`${label(cell)} answers partner with other data than the hub`);
     }
     for (const cell of scaleCells) {
       const me = (JSON.parse(cell.expectBody ?? (await once(cell))) as { data: { me: { personalIdentityCode: string } } }).data.me;
@@ -327,13 +379,18 @@ async function main(): Promise<number> {
       const latencyGateways = rotate(latencyCells.filter((c) => c.gateway !== 'direct'), round - 1);
       for (const cell of [...latencyGateways, ...latencyCells.filter((c) => c.gateway === 'direct')]) plan.push({ round, cell });
       for (const cell of rotate(scaleCells, round - 1)) plan.push({ round, cell });
+      // Empty and seeded consent database in turn (rotated), loaded, then at one connection.
+      for (const connections of [settings.connections, 1]) {
+        for (const cell of rotate(consentCells.filter((c) => c.connections === connections), round - 1)) plan.push({ round, cell });
+      }
     }
-    log(`bench: ${plan.length} cells, about ${Math.round(estimateSeconds(settings, scaleCells.length, latencyCells.length))} s`);
+    const consentLoaded = consentCells.length / 2;
+    log(`bench: ${plan.length} cells, about ${Math.round(estimateSeconds(settings, scaleCells.length + consentLoaded, latencyCells.length + consentLoaded))} s`);
     for (const [index, { round, cell }] of plan.entries()) {
       const { headers, body } = cell.request(await mintCredentials(internalKey, cell.workload, personId));
       const job = { url: cell.url, headers, body, connections: cell.connections, ...(cell.dpop ? { dpop: cell.dpop } : {}) };
-      // A latency cell follows the loaded cells of its round: its processes are warm already.
-      const latency = cell.part === 'latency';
+      // A latency cell (or a consent-scale one at one connection) follows the loaded cells of its round: its processes are warm already.
+      const latency = cell.part === 'latency' || (cell.part === 'consent-scale' && cell.connections === 1);
       await load.run({ ...job, seconds: round === 1 && !latency ? settings.warmupSeconds : settings.laterWarmupSeconds });
       const registerPids = Object.values(cell.subgraphs.registers).map((service) => service.pid);
       const window = startUsageWindow([...new Set([cell.service.pid, ...registerPids, load.pid])]);
@@ -355,6 +412,7 @@ async function main(): Promise<number> {
         connections: cell.connections,
         database: cell.database,
         ...(cell.subgraph ? { subgraph: cell.subgraph } : {}),
+        ...(cell.consentSeed ? { consents: cell.consentSeed.consents, disclosures: cell.consentSeed.disclosures } : {}),
         mean_ms: round3(result.mean_ms),
         requests: result.ok,
         non2xx: result.non2xx,
@@ -384,7 +442,14 @@ async function main(): Promise<number> {
       scale: scaleSkipped
         ? { skipped: true, reason: scaleSkipped }
         : { skipped: false, database: 'postgres', persons: scaleDatabases.map((db) => db.persons), databases: scaleDatabases.map(({ url: _url, ...db }) => db) },
-      summary: { medians: rows, ratios: ratios(rows, WORKLOADS.map((w) => w.name)), targets: targets(rows, scaleDatabases.map((db) => db.persons)) },
+      consent_scale: consentSkipped
+        ? { skipped: true, reason: consentSkipped }
+        : { skipped: false, databases: consentDatabases.map(({ url: _url, ...db }) => db), flatness },
+      summary: {
+        medians: rows,
+        ratios: ratios(rows, WORKLOADS.map((w) => w.name)),
+        targets: targets(rows, scaleDatabases.map((db) => db.persons), consentSkipped ? null : settings.consentScale, settings.connections),
+      },
     };
     mkdirSync(settings.outDir, { recursive: true });
     const jsonFile = join(settings.outDir, `${settings.outName}.json`);
@@ -409,8 +474,8 @@ async function main(): Promise<number> {
 }
 
 function label(cell: Cell): string {
-  const who = cell.part === 'scale' ? `hub@${cell.persons.toLocaleString('en')}pg` : cell.gateway;
-  return `${cell.workload.name} ${who}${cell.subgraph ? ` ${cell.subgraph}` : ''}${cell.part === 'latency' ? ' @1 conn' : ''}`;
+  const who = cell.part === 'scale' ? `hub@${cell.persons.toLocaleString('en')}pg` : cell.consentSeed ? `hub@${cell.consentSeed.consents.toLocaleString('en')}consents` : cell.gateway;
+  return `${cell.workload.name} ${who}${cell.subgraph ? ` ${cell.subgraph}` : ''}${cell.part === 'latency' || (cell.consentSeed && cell.connections === 1) ? ' @1 conn' : ''}`;
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {

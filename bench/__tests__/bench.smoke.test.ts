@@ -71,6 +71,10 @@ describe('npm run bench -- --quick', () => {
     // Quick mode runs on SQLite only, and says so.
     expect(results.scale).toEqual(expect.objectContaining({ skipped: true, reason: expect.stringContaining('quick') }));
     expect(results.runs.filter((run: any) => run.part === 'scale')).toHaveLength(0);
+    // Nor the consent database at national scale (PostgreSQL, a full run's part).
+    expect(results.consent_scale).toEqual(expect.objectContaining({ skipped: true, reason: expect.stringContaining('quick') }));
+    expect(results.runs.filter((run: any) => run.part === 'consent-scale')).toHaveLength(0);
+    expect(output).toContain('Consent scale: skipped (quick mode');
 
     // Every ratio hub/peer and every target verdict (met, not met, or not measured: the scale one).
     // hub / each peer on every workload, and hub / hub-2-workers on dashboard and partner.
@@ -82,6 +86,7 @@ describe('npm run bench -- --quick', () => {
       expect(typeof targets[id]).toBe('boolean');
     }
     expect(targets['p50-dashboard-scale']).toBeNull();
+    expect(targets['p50-partner-consent-scale']).toBeNull();
 
     expect(existsSync(join(out, 'quick.svg'))).toBe(true);
     expect(readFileSync(join(out, 'quick.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<rect[\s\S]*<\/svg>\n$/);
