@@ -14,7 +14,7 @@ import pg from 'pg';
 import { openConsentRecords } from '../lib/consents/index.js';
 import { token } from './harness.js';
 import { readyz, ROOT, startService, type ChildService } from './processes.js';
-import { databaseUrl, readAdminUrl } from './scaleDatabases.js';
+import { createDatabaseIfMissing, databaseUrl, readAdminUrl } from './scaleDatabases.js';
 
 /** The consent database of `consents` consents: hub_bench_consents_10m for 10,000,000. */
 export function consentScaleDatabaseName(consents: number): string {
@@ -23,21 +23,10 @@ export function consentScaleDatabaseName(consents: number): string {
   return `hub_bench_consents_${consents}`;
 }
 
-async function createIfMissing(adminUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
-    if (exists.rowCount === 0) await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-}
-
 /** The seeded consent database (created if missing); `npm run seed-consents` reuses a complete seed, its progress on our stderr. */
 export async function ensureConsentScaleDatabase(options: { adminUrl: string; consents: number; disclosures: number; env: NodeJS.ProcessEnv; reseed?: boolean }): Promise<{ name: string; url: string; seconds: number }> {
   const name = consentScaleDatabaseName(options.consents);
-  await createIfMissing(options.adminUrl, name);
+  await createDatabaseIfMissing(options.adminUrl, name);
   const url = databaseUrl(options.adminUrl, name);
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
@@ -55,7 +44,7 @@ export const EMPTY_CONSENT_DATABASE = 'hub_bench_consents_empty';
 /** An empty consent database (hub_bench_consents_empty), emptied again at every call so each run starts alike. */
 export async function emptyConsentDatabase(adminUrl: string): Promise<string> {
   const name = EMPTY_CONSENT_DATABASE;
-  await createIfMissing(adminUrl, name);
+  await createDatabaseIfMissing(adminUrl, name);
   const url = databaseUrl(adminUrl, name);
   const client = new pg.Client({ connectionString: url });
   await client.connect();

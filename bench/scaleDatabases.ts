@@ -88,14 +88,7 @@ export async function ensureScaleDatabase(options: {
   const { adminUrl, identity } = options;
   const name = scaleDatabaseName(identity.persons);
   const url = databaseUrl(adminUrl, name);
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
-    if (exists.rowCount === 0) await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await createDatabaseIfMissing(adminUrl, name);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -145,4 +138,16 @@ function runSeed(identity: SeedIdentity, url: string, env: Record<string, string
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run seed exited with ${String(code)} for ${url}`))));
   });
+}
+
+/** Creates the database `name` on the server of `adminUrl` unless it exists. */
+export async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
 }

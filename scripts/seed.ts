@@ -11,6 +11,7 @@ import { openDatabase, type HubDatabase } from '../lib/storage/database.js';
 import { MAX_GENERATED_PERSONS } from '../lib/synthetic/generatePersons.js';
 import { seedRegisters } from '../lib/synthetic/seedAll.js';
 import { REGISTER_SEEDERS } from './registerSeeders.js';
+import { progressReporter } from './progressReporter.js';
 
 const USAGE = 'usage: npm run seed -- --persons <N> [--seed <s>] [--database-url <url>] [--reference-date YYYY-MM-DD]';
 
@@ -60,32 +61,6 @@ function parseArguments(argv: string[]): SeedArguments | 'help' {
   return { persons, seed, databaseUrl, referenceDate };
 }
 
-/** A progress bar on a terminal; elsewhere (CI logs, pipes) a line at every tenth. */
-function progressReporter(stream: NodeJS.WriteStream): (done: number, total: number) => void {
-  const started = Date.now();
-  let lastTenth = -1;
-  let lastDraw = 0;
-  return (done, total) => {
-    const share = total === 0 ? 1 : done / total;
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (stream.isTTY) {
-      if (done < total && Date.now() - lastDraw < 100) return; // redrawing more often only costs time
-      lastDraw = Date.now();
-      const width = 30;
-      const filled = Math.round(share * width);
-      const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-      stream.write(`\r${bar} ${(share * 100).toFixed(0).padStart(3)}% ${done.toLocaleString('en')}/${total.toLocaleString('en')} persons ${seconds} s`);
-      if (done === total) stream.write('\n');
-    } else {
-      const tenth = Math.floor(share * 10);
-      if (tenth > lastTenth) {
-        lastTenth = tenth;
-        stream.write(`seed: ${tenth * 10}% (${done}/${total} persons, ${seconds} s)\n`);
-      }
-    }
-  };
-}
-
 function openDatabases(databaseUrl: string | undefined): { databases: Record<Register, HubDatabase<any>>; close(): Promise<void> } {
   // One connection pool per distinct URL: registers sharing a database (and SQLite files above all) share it.
   const byUrl = new Map<string, HubDatabase<any>>();
@@ -126,7 +101,7 @@ async function main(): Promise<number> {
       seed: args.seed,
       referenceDate: args.referenceDate,
       pseudonymKey,
-      onProgress: progressReporter(process.stderr),
+      onProgress: progressReporter(process.stderr, 'seed', 'persons'),
       onIndexing: () => process.stderr.write(`seed: building indexes (${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
     });
     process.stderr.write(`seed: ${persons} persons (personas included) in ${REGISTERS.length} registers in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

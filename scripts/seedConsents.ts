@@ -17,6 +17,7 @@ import { scrub } from '../lib/logger.js';
 import { openDatabase } from '../lib/storage/database.js';
 import type { ConsentSeedSize } from './consentSeedData.js';
 import type { ConsentSeedWorkerData } from './consentSeedWorker.js';
+import { progressReporter } from './progressReporter.js';
 
 const USAGE = 'usage: npm run seed-consents -- --database-url <postgres://…> [--consents N] [--disclosures N] [--persons N] [--seed S] [--workers N] [--replace]';
 
@@ -102,30 +103,6 @@ async function holdsForeignRecords(client: pg.Client): Promise<boolean> {
   return false;
 }
 
-/** A progress bar on a terminal; elsewhere (CI logs, pipes) a line at every tenth, like `npm run seed`. */
-function progressReporter(stream: NodeJS.WriteStream): (done: number, total: number) => void {
-  const started = Date.now();
-  let lastTenth = -1;
-  let lastDraw = 0;
-  return (done, total) => {
-    const share = total === 0 ? 1 : done / total;
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (stream.isTTY) {
-      if (done < total && Date.now() - lastDraw < 100) return;
-      lastDraw = Date.now();
-      const filled = Math.round(share * 30);
-      stream.write(`\r${'█'.repeat(filled)}${'░'.repeat(30 - filled)} ${(share * 100).toFixed(0).padStart(3)}% ${done.toLocaleString('en')}/${total.toLocaleString('en')} records ${seconds} s`);
-      if (done === total) stream.write('\n');
-    } else {
-      const tenth = Math.floor(share * 10);
-      if (tenth > lastTenth) {
-        lastTenth = tenth;
-        stream.write(`seed-consents: ${tenth * 10}% (${done}/${total} records, ${seconds} s)\n`);
-      }
-    }
-  };
-}
-
 /** Runs the workers; resolves when every block is written. */
 function load(settings: Settings, onRecords: (n: number) => void): Promise<void> {
   const size: ConsentSeedSize = { consents: settings.consents, disclosures: settings.disclosures, persons: settings.persons, seed: settings.seed };
@@ -182,7 +159,7 @@ async function seed(settings: Settings, fingerprint: string, log: (line: string)
     await client.query('alter table disclosures disable trigger disclosures_advance_head');
 
     const total = settings.consents + settings.disclosures;
-    const progress = progressReporter(process.stderr);
+    const progress = progressReporter(process.stderr, 'seed-consents', 'records');
     let done = 0;
     progress(0, total);
     await load(settings, (n) => {
