@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { compiledOnce } from '../storage/compiledOnce.js';
 import type { HubDatabase } from '../storage/database.js';
 import type { ConsentsTable, ConsentTables } from './migrations.js';
 
@@ -90,6 +91,17 @@ export function createConsentStore(database: HubDatabase<any>, options: ConsentS
   if (typeof clock !== 'function') throw new TypeError('createConsentStore: option "now" must be a function');
   const db = database.db as Kysely<ConsentTables>;
   const now = (): number => millis('now', 'now', clock());
+  // The consent check of every partner request, compiled once. Values: id, client, subject, now.
+  const selectActive = compiledOnce(
+    db.selectFrom('consents')
+      .select(['id', 'person_id', 'client_name', 'scopes', 'purpose', 'expires_at'])
+      .where('id', '=', '$id')
+      .where('client_id', '=', '$client_id')
+      .where('subject', '=', '$subject')
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', -1),
+    ['$id', '$client_id', '$subject', -1],
+  );
 
   async function setColumn(method: string, id: string, column: 'receipt' | 'grant_id', value: string, name: string): Promise<void> {
     requireString(method, 'id', id);
@@ -188,15 +200,7 @@ export function createConsentStore(database: HubDatabase<any>, options: ConsentS
       requireString(method, 'clientId', clientId);
       requireString(method, 'subject', subject);
       const moment = at === undefined ? now() : millis(method, 'now', at);
-      const row = await db
-        .selectFrom('consents')
-        .select(['id', 'person_id', 'client_name', 'scopes', 'purpose', 'expires_at'])
-        .where('id', '=', id)
-        .where('client_id', '=', clientId)
-        .where('subject', '=', subject)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', moment)
-        .executeTakeFirst();
+      const [row] = (await selectActive(db, [id, clientId, subject, moment])).rows;
       if (!row) return undefined;
       return {
         id: row.id,

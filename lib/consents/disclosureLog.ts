@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { HubError } from '../errors.js';
 import { LruCache } from '../lru.js';
+import { compiledOnce } from '../storage/compiledOnce.js';
 import type { HubDatabase } from '../storage/database.js';
 import { disclosureHash, GENESIS_HASH } from './disclosureHash.js';
 import type { ConsentTables, DisclosuresTable } from './migrations.js';
@@ -104,6 +105,9 @@ export function createDisclosureLog(database: HubDatabase<any>, options: Disclos
   // Only a guess: should another process have moved the head since, the trigger refuses the record and the head is
   // read from the database as usual. Appends of one person are queued above, so this process's guess is never stale.
   const lastHeads = new LruCache<string, { seq: number; hash: string }>(10_000);
+  // The insert on every partner answer, compiled once; each record's values go in the order of ROW_COLUMNS.
+  const standIns = ROW_COLUMNS.map((column) => `$${column}`);
+  const insertRecord = compiledOnce(db.insertInto('disclosures').values(Object.fromEntries(ROW_COLUMNS.map((column, i) => [column, standIns[i]])) as never), standIns);
 
   function queued<T>(personId: string, task: () => Promise<T>): Promise<T> {
     const run = (tails.get(personId) ?? Promise.resolve()).then(task);
@@ -124,7 +128,8 @@ export function createDisclosureLog(database: HubDatabase<any>, options: Disclos
       const hash = disclosureHash({ ...partial, at: input.at.getTime() });
       try {
         // One statement: the record and (by trigger, see migrations.ts) the head commit together or not at all.
-        await db.insertInto('disclosures').values(toRow({ ...partial, hash })).execute();
+        const row = toRow({ ...partial, hash });
+        await insertRecord(db, ROW_COLUMNS.map((column) => row[column]));
         lastHeads.set(input.personId, { seq: partial.seq, hash });
         return { ...partial, fields: [...input.fields], hash };
       } catch (error) {
@@ -251,7 +256,10 @@ export function createDisclosureLog(database: HubDatabase<any>, options: Disclos
   };
 }
 
-function toRow(record: DisclosureRecord): DisclosuresTable {
+/** The columns an append writes, in the order of the compiled insert's values (`pos` is the database's to set). */
+const ROW_COLUMNS = ['id', 'person_id', 'seq', 'client_id', 'client_name', 'consent_id', 'purpose', 'fields', 'request_id', 'at', 'prev_hash', 'hash'] as const;
+
+function toRow(record: DisclosureRecord): Required<Pick<DisclosuresTable, (typeof ROW_COLUMNS)[number]>> {
   return {
     id: record.id,
     person_id: record.personId,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { compiledOnce } from '../storage/compiledOnce.js';
 import type { HubDatabase } from '../storage/database.js';
 import type { ConsentTables } from './migrations.js';
 
@@ -22,20 +23,23 @@ export function createReplayStore(database: HubDatabase<any>, options: ReplaySto
   const clock = options.now ?? (() => new Date());
   if (typeof clock !== 'function') throw new TypeError('createReplayStore: option "now" must be a function');
   const db = database.db as Kysely<ConsentTables>;
+  // Two gateways checking the same proof at once both reach this insert; the primary key lets exactly one win.
+  // A row left over from an expired use (not purged yet) is taken over, as if purge had run first. Compiled once:
+  // it runs on every partner request. Values: the jti's hash, its expiry (twice), now.
+  const insertUse = compiledOnce(
+    db.insertInto('dpop_proofs')
+      .values({ jti_hash: '$jti_hash', expires_at: -1 })
+      .onConflict((oc) => oc.column('jti_hash').doUpdateSet({ expires_at: -2 }).where('dpop_proofs.expires_at', '<=', -3)),
+    ['$jti_hash', -1, -2, -3],
+  );
 
   return {
     async remember(jti, expiresAt) {
       if (typeof jti !== 'string' || jti.length === 0) throw new TypeError('remember: option "jti" must be a non-empty string');
       const expires = validMillis('remember', 'expiresAt', expiresAt);
       const now = validMillis('remember', 'now', clock());
-      // Two gateways checking the same proof at once both reach this insert; the primary key lets exactly one win.
-      // A row left over from an expired use (not purged yet) is taken over, as if purge had run first.
-      const result = await db
-        .insertInto('dpop_proofs')
-        .values({ jti_hash: jtiHash(jti), expires_at: expires })
-        .onConflict((oc) => oc.column('jti_hash').doUpdateSet({ expires_at: expires }).where('dpop_proofs.expires_at', '<=', now))
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      const result = await insertUse(db, [jtiHash(jti), expires, expires, now]);
+      return Number(result.numAffectedRows ?? 0) > 0;
     },
 
     async purge(at) {
