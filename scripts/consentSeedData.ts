@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { disclosureHash, GENESIS_HASH } from '../lib/consents/disclosureHash.js';
+import { timeOrderedId } from '../lib/timeOrderedId.js';
 
 /** How big a synthetic consent database is: totals are exact, spread as evenly as whole numbers allow. */
 export interface ConsentSeedSize {
@@ -108,7 +109,8 @@ function addPerson(block: ConsentSeedBlock, size: ConsentSeedSize, index: number
     at += random.int(Math.max(1, Math.floor((SEED_REFERENCE_TIME - at) / (count - seq + 1))));
     const consent = mine[random.int(mine.length)]!;
     const record = {
-      id: random.uuid(),
+      // Time-ordered, as the log makes them (lib/timeOrderedId.ts), from the record's own time.
+      id: timeOrderedId(at, (bytes) => void random.bytes(bytes.length).copy(bytes)),
       personId,
       seq,
       clientId: consent.client.id,

@@ -76,7 +76,7 @@ function parse(argv: string[]): Settings | 'help' {
  */
 function schemaFingerprint(): string {
   const hash = createHash('sha256');
-  for (const file of ['../lib/consents/disclosureHash.ts', './consentSeedData.ts']) hash.update(readFileSync(new URL(file, import.meta.url)));
+  for (const file of ['../lib/consents/disclosureHash.ts', '../lib/timeOrderedId.ts', './consentSeedData.ts']) hash.update(readFileSync(new URL(file, import.meta.url)));
   return hash.digest('hex').slice(0, 16);
 }
 

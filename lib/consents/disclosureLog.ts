@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { HubError } from '../errors.js';
 import { LruCache } from '../lru.js';
 import { compiledOnce } from '../storage/compiledOnce.js';
+import { timeOrderedId } from '../timeOrderedId.js';
 import type { HubDatabase } from '../storage/database.js';
 import { disclosureHash, GENESIS_HASH } from './disclosureHash.js';
 import type { ConsentTables, DisclosuresTable } from './migrations.js';
@@ -124,7 +124,8 @@ export function createDisclosureLog(database: HubDatabase<any>, options: Disclos
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const guessed = lastHeads.get(input.personId);
       const head = guessed ?? (await db.selectFrom('disclosure_heads').select(['seq', 'hash']).where('person_id', '=', input.personId).executeTakeFirst());
-      const partial = { ...input, id: randomUUID(), seq: head ? Number(head.seq) + 1 : 1, prevHash: head?.hash ?? GENESIS_HASH };
+      // Ids ordered by the time of writing: each append lands at the right edge of the id index (lib/timeOrderedId.ts).
+      const partial = { ...input, id: timeOrderedId(Date.now()), seq: head ? Number(head.seq) + 1 : 1, prevHash: head?.hash ?? GENESIS_HASH };
       const hash = disclosureHash({ ...partial, at: input.at.getTime() });
       try {
         // One statement: the record and (by trigger, see migrations.ts) the head commit together or not at all.

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { timeOfOrderedId } from '../../lib/timeOrderedId.js';
 import { freshPostgresDatabase, type FreshPostgresDatabase } from '../../tests/support/postgres.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -31,6 +32,9 @@ function run(script: string, ...args: string[]): { status: number | null; stdout
       expect(counts.rows[0]).toMatchObject({ consents: '2000', disclosures: '10000', heads: '500', clients: '12' });
       expect(Number(counts.rows[0].revoked)).toBeGreaterThan(100);
       expect(Number(counts.rows[0].expired)).toBeGreaterThan(100);
+      // Disclosure ids are time-ordered, as the log makes them, of each record's own time.
+      const sample = await client.query('select id, at from disclosures order by random() limit 50');
+      for (const row of sample.rows as { id: string; at: string }[]) expect(timeOfOrderedId(row.id)).toBe(Number(row.at));
     } finally {
       await client.end();
     }

@@ -7,6 +7,7 @@ import { HubError } from '../../errors.js';
 import { describeOnEachDatabase, useMigratedDatabase, freshSqliteDatabase, type TestDatabase as Target } from '../../../tests/support/databases.js';
 import { openDatabase, type HubDatabase } from '../../storage/database.js';
 import { canonicalJson, disclosureHash, GENESIS_HASH } from '../disclosureHash.js';
+import { timeOfOrderedId } from '../../timeOrderedId.js';
 import { createDisclosureLog, type DisclosureLog, type NewDisclosure } from '../disclosureLog.js';
 import { openConsentRecords } from '../index.js';
 import { migrateConsents } from '../migrations.js';
@@ -130,6 +131,19 @@ function disclosureLogSuite(make: () => Target): void {
     expect(await l.verify('p_nobody')).toEqual({ ok: true, persons: 0, records: 0, problems: [] });
   });
 
+  it('names records by time-ordered ids (UUIDv7, of the time of writing), so that appends land at the right edge of the id index', async () => {
+    const l = log();
+    const before = Date.now();
+    // A record dated in the past still gets an id of now: the id orders writes, `at` says when the disclosure was.
+    const written = [await l.append(disclosure('p_ids', { at: new Date(NOW.getTime() - 86_400_000) }))];
+    for (let i = 0; i < 4; i += 1) written.push(await l.append(disclosure(i % 2 ? 'p_ids' : 'p_ids_other')));
+    const times = written.map((record) => timeOfOrderedId(record.id));
+    for (const time of times) expect(time).toBeGreaterThanOrEqual(before);
+    for (const time of times) expect(time).toBeLessThanOrEqual(Date.now());
+    expect(times).toEqual([...times].sort((a, b) => a! - b!));
+    expect(new Set(written.map((record) => record.id)).size).toBe(written.length);
+  });
+
   it('keeps one unbroken chain when two database handles (two processes) append for the same person at once', async () => {
     const other = openDatabase<any>({ url: target.url });
     try {
@@ -188,8 +202,9 @@ function disclosureLogSuite(make: () => Target): void {
     const l = log();
     await Promise.all(['p_page_a', 'p_page_b', 'p_page_c'].map((p) => appendMany(l, p, 350, p)));
     const total = await l.count();
-    expect(total).toBe(8 + 100 + 3 + 120 + 1050);
-    expect(await l.verify()).toEqual({ ok: true, persons: 8, records: total, problems: [] });
+    // The earlier tests' records (8 + 5 ids + 100 + 3 + 120, of 7 persons) and these three persons' 1050.
+    expect(total).toBe(8 + 5 + 100 + 3 + 120 + 1050);
+    expect(await l.verify()).toEqual({ ok: true, persons: 10, records: total, problems: [] });
   }, 60_000);
 
   it('detects a changed record (HASH_MISMATCH), and a re-hashed one by its broken link', async () => {
