@@ -6,7 +6,7 @@ import { fmt, GATEWAYS, slowestDirect, type BenchResults, type GatewayName, type
 // dashboard p50 per number of persons, and its partner p50 at one connection with an empty and a seeded consent database.
 
 const COLORS: Record<GatewayName, string> = {
-  hub: '#1f6feb', 'hub-2-workers': '#54aeff', 'apollo-gateway': '#8250df', 'hive-gateway': '#d29922', 'hive-gateway-router-runtime': '#bf3989', direct: '#57606a',
+  hub: '#1f6feb', 'hub-2-workers': '#54aeff', 'apollo-gateway': '#8250df', 'hive-gateway': '#d29922', 'hive-gateway-router-runtime': '#bf3989', direct: '#57606a', 'direct-parallel': '#8c959f',
 };
 const LABELS: Record<GatewayName, string> = {
   hub: 'hub (all security on, 1 worker)',
@@ -15,6 +15,7 @@ const LABELS: Record<GatewayName, string> = {
   'hive-gateway': 'Hive Gateway (bare)',
   'hive-gateway-router-runtime': 'Hive Gateway, Rust planner (bare)',
   direct: 'direct (slowest register)',
+  'direct-parallel': 'all registers at once, no gateway',
 };
 /** Legend entries per row. */
 const LEGEND_COLUMNS = 3;
@@ -79,7 +80,7 @@ function niceCeiling(value: number): number {
 
 function gatewayBars(rows: readonly Median[], workload: WorkloadName, metric: 'rps' | 'p50_ms', part: Median['part'] = 'compare'): Bar[] {
   const bars: Bar[] = [];
-  for (const gateway of GATEWAYS.filter((name) => name !== 'direct')) {
+  for (const gateway of GATEWAYS.filter((name) => name !== 'direct' && name !== 'direct-parallel')) {
     const row = rows.find((r) => r.part === part && r.gateway === gateway && r.workload === workload);
     if (row) bars.push({ label: LABELS[gateway], value: row[metric], color: COLORS[gateway], text: fmt(row[metric], metric === 'rps' ? 0 : 1) });
   }
@@ -87,6 +88,8 @@ function gatewayBars(rows: readonly Median[], workload: WorkloadName, metric: 'r
   const direct = rows.filter((r) => r.part === part && r.gateway === 'direct' && r.workload === workload);
   const floor = metric === 'rps' ? direct.sort((a, b) => a.rps - b.rps)[0] : slowestDirect(rows, workload, part);
   if (floor) bars.push({ label: `${LABELS.direct}: ${floor.subgraph}`, value: floor[metric], color: COLORS.direct, text: fmt(floor[metric], metric === 'rps' ? 0 : 1) });
+  const parallel = rows.find((r) => r.part === part && r.gateway === 'direct-parallel' && r.workload === workload);
+  if (parallel) bars.push({ label: LABELS['direct-parallel'], value: parallel[metric], color: COLORS['direct-parallel'], text: fmt(parallel[metric], metric === 'rps' ? 0 : 1) });
   return bars;
 }
 

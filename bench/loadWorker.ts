@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, randomUUID, sign, type KeyObject } from '
 import { createInterface } from 'node:readline';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import type { JWK } from 'jose';
+import { Pool } from 'undici';
 
 // The load generator, in its own process so that it never shares a CPU scheduler slot or an event loop with a
 // gateway or the bench's sampling: it reads one job per line (JSON) on stdin, runs autocannon, and prints one result
@@ -22,6 +23,20 @@ export interface LoadJob {
   readonly rate?: number;
   /** Partner runs: sign a fresh DPoP proof (RFC 9449) for every request with this key. */
   readonly dpop?: { readonly privateJwk: JWK; readonly accessToken: string; readonly htu: string };
+  /**
+   * Instead of `url`, `headers` and `body`: these requests sent all at once, one such group per connection at a
+   * time; a group's latency is that of its slowest answer. What a gateway would cost nothing doing (see runFanOut).
+   */
+  readonly fanOut?: readonly FanOutRequest[];
+}
+
+/** One request of a {@link LoadJob.fanOut} group. */
+export interface FanOutRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  /** The body its every answer must have; a different one counts as a mismatch. */
+  readonly expectBody?: string;
 }
 
 /** What a load run measured. */
@@ -69,6 +84,7 @@ function percentile(sorted: Float64Array, p: number): number {
 
 /** Runs one job. */
 function runLoad(job: LoadJob): Promise<LoadResult> {
+  if (job.fanOut) return runFanOut(job, job.fanOut);
   const url = new URL(job.url);
   const request: AutocannonRequest = { method: 'POST', path: url.pathname, headers: { 'content-type': 'application/json', ...job.headers }, body: job.body };
   if (job.dpop) {
@@ -119,6 +135,65 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
       latencies[count++] = responseTime;
     });
   });
+}
+
+/**
+ * The floor of a fanned-out operation: every request of the group sent at once over kept-alive connections (one
+ * pool per register, as a gateway keeps), the group timed from the first send to the last answer read. It is what
+ * a gateway that cost no CPU and no hop would achieve on the same machine, the registers competing for its cores.
+ */
+async function runFanOut(job: LoadJob, group: readonly FanOutRequest[]): Promise<LoadResult> {
+  const pools = new Map<string, Pool>();
+  for (const request of group) {
+    const origin = new URL(request.url).origin;
+    if (!pools.has(origin)) pools.set(origin, new Pool(origin, { connections: job.connections, pipelining: 1 }));
+  }
+  const sends = group.map((request) => {
+    const url = new URL(request.url);
+    const pool = pools.get(url.origin)!;
+    const options = { method: 'POST' as const, path: url.pathname, headers: { 'content-type': 'application/json', ...request.headers }, body: request.body, headersTimeout: 10_000, bodyTimeout: 10_000 };
+    return async (): Promise<{ status: number; matches: boolean }> => {
+      const response = await pool.request(options);
+      const text = await response.body.text();
+      return { status: response.statusCode, matches: request.expectBody === undefined || text === request.expectBody };
+    };
+  });
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let non2xx = 0;
+  let errors = 0;
+  let mismatches = 0;
+  const started = performance.now();
+  const deadline = started + job.seconds * 1000;
+  const connection = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const sent = performance.now();
+      try {
+        const answers = await Promise.all(sends.map((send) => send()));
+        const took = performance.now() - sent;
+        for (const { status } of answers) statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+        if (answers.some(({ status }) => status < 200 || status > 299)) non2xx += 1;
+        else {
+          latencies.push(took);
+          if (answers.some(({ matches }) => !matches)) mismatches += 1;
+        }
+      } catch {
+        errors += 1;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: job.connections }, connection));
+  } finally {
+    await Promise.all([...pools.values()].map((pool) => pool.close()));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  const mean = latencies.length > 0 ? latencies.reduce((sum, value) => sum + value, 0) / latencies.length : NaN;
+  return {
+    id: job.id, seconds, ok: latencies.length, non2xx, errors, timeouts: 0, mismatches, rps: latencies.length / seconds,
+    p50_ms: percentile(sorted, 50), p99_ms: percentile(sorted, 99), mean_ms: mean, statusCodes,
+  };
 }
 
 // One job per stdin line, one result per stdout line, in order; the runner imports this file's types only.

@@ -21,6 +21,7 @@ import {
   baseEnv, BENCH_PSEUDONYM_KEY, COMPARE_PERSONS, LoadGenerator, PEERS, registerEnv, registerUrls, SEED, startPeer, startSubgraphs, token,
   type Peer, type RegisterPorts, type SubgraphGroup,
 } from './harness.js';
+import type { FanOutRequest } from './loadWorker.js';
 import { freePorts, readyz, ROOT, running, startService, startUsageWindow, stopAll, type ChildService } from './processes.js';
 import { consentScaleTokens, CONSENT_SCALE_SIZE, measureFlatnessOf, prepareConsentScaleDatabases, startConsentScaleHubs, type ConsentScaleDatabase } from './consentScale.js';
 import { formatReport, medians, ratios, targets, type BenchResults, type GatewayName, type Run } from './report.js';
@@ -136,6 +137,8 @@ interface Cell {
   /** Headers and body, given freshly minted credentials for the registers. */
   request(credentials: Record<Register, string>): { headers: Record<string, string>; body: string };
   readonly dpop?: { privateJwk: JWK; accessToken: string; htu: string };
+  /** `direct-parallel` only: the register calls the load generator sends all at once (`request` is not sent). */
+  fanOut?(credentials: Record<Register, string>): FanOutRequest[];
   expectBody?: string;
 }
 
@@ -362,6 +365,12 @@ async function main(): Promise<number> {
     // but its own work, which the p50 target is judged on; at 10 connections every gateway is saturated, and its
     // latency is mostly queueing (connections / req/s).
     const latencyCells: Cell[] = compareCells.get('dashboard')!.filter((cell) => cell.gateway !== 'hub-2-workers').map((cell) => ({ ...cell, part: 'latency', connections: 1 }));
+    // And the dashboard's register calls all at once from the load generator: the floor of any gateway here.
+    const dashboardDirect = latencyCells.filter((cell) => cell.gateway === 'direct');
+    latencyCells.push({
+      ...dashboardDirect[0]!, gateway: 'direct-parallel', subgraph: undefined,
+      fanOut: (credentials) => dashboardDirect.map((cell) => ({ url: cell.url, ...cell.request(credentials), ...(cell.expectBody !== undefined ? { expectBody: cell.expectBody } : {}) })),
+    });
 
     // 6. Measure: rounds, and in each round every workload on every gateway in turn (the order rotating each round
     //    so no gateway always runs first), then the registers directly, then the latency cells (gateways rotating,
@@ -376,8 +385,9 @@ async function main(): Promise<number> {
         const gateways = rotate(cells.filter((c) => c.gateway !== 'direct'), round - 1);
         for (const cell of [...gateways, ...cells.filter((c) => c.gateway === 'direct')]) plan.push({ round, cell });
       }
-      const latencyGateways = rotate(latencyCells.filter((c) => c.gateway !== 'direct'), round - 1);
-      for (const cell of [...latencyGateways, ...latencyCells.filter((c) => c.gateway === 'direct')]) plan.push({ round, cell });
+      const registersOnly = (c: Cell) => c.gateway === 'direct' || c.gateway === 'direct-parallel';
+      const latencyGateways = rotate(latencyCells.filter((c) => !registersOnly(c)), round - 1);
+      for (const cell of [...latencyGateways, ...latencyCells.filter(registersOnly)]) plan.push({ round, cell });
       for (const cell of rotate(scaleCells, round - 1)) plan.push({ round, cell });
       // Empty and seeded consent database in turn (rotated), loaded, then at one connection.
       for (const connections of [settings.connections, 1]) {
@@ -387,8 +397,9 @@ async function main(): Promise<number> {
     const consentLoaded = consentCells.length / 2;
     log(`bench: ${plan.length} cells, about ${Math.round(estimateSeconds(settings, scaleCells.length + consentLoaded, latencyCells.length + consentLoaded))} s`);
     for (const [index, { round, cell }] of plan.entries()) {
-      const { headers, body } = cell.request(await mintCredentials(internalKey, cell.workload, personId));
-      const job = { url: cell.url, headers, body, connections: cell.connections, ...(cell.dpop ? { dpop: cell.dpop } : {}) };
+      const credentials = await mintCredentials(internalKey, cell.workload, personId);
+      const { headers, body } = cell.request(credentials);
+      const job = { url: cell.url, headers, body, connections: cell.connections, ...(cell.dpop ? { dpop: cell.dpop } : {}), ...(cell.fanOut ? { fanOut: cell.fanOut(credentials) } : {}) };
       // A latency cell (or a consent-scale one at one connection) follows the loaded cells of its round: its processes are warm already.
       const latency = cell.part === 'latency' || (cell.part === 'consent-scale' && cell.connections === 1);
       await load.run({ ...job, seconds: round === 1 && !latency ? settings.warmupSeconds : settings.laterWarmupSeconds });

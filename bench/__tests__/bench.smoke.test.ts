@@ -61,7 +61,9 @@ describe('npm run bench -- --quick', () => {
     }
     // The dashboard once more at one connection (unloaded latency), on every gateway and each register it reaches.
     const latency = results.runs.filter((run: any) => run.part === 'latency');
-    expect(latency.filter((run: any) => run.gateway !== 'direct').map((run: any) => run.gateway).sort()).toEqual(['hub', ...PEERS].sort());
+    // And the floor: the dashboard's register calls all at once from the load generator, no gateway.
+    expect(latency.filter((run: any) => run.gateway !== 'direct').map((run: any) => run.gateway).sort()).toEqual(['hub', ...PEERS, 'direct-parallel'].sort());
+    expect(latency.find((run: any) => run.gateway === 'direct-parallel')).toEqual(expect.objectContaining({ mismatches: 0, errors: 0, requests: expect.any(Number) }));
     expect(latency.filter((run: any) => run.gateway === 'direct').map((run: any) => run.subgraph).sort()).toEqual(DIRECT.dashboard);
     for (const run of latency) {
       expect(run).toEqual(expect.objectContaining({ workload: 'dashboard', connections: 1, non2xx: 0 }));
@@ -82,7 +84,7 @@ describe('npm run bench -- --quick', () => {
     for (const ratio of results.summary.ratios) expect(ratio.rps).toBeGreaterThan(0);
     const targets = Object.fromEntries(results.summary.targets.map((t: any) => [t.id, t.met]));
     const rpsTargets = ['dashboard', 'partner'].flatMap((w) => [...PEERS.map((peer) => `rps-${w}-vs-${peer}`), `rps-${w}-2-workers-vs-1`]);
-    for (const id of [...rpsTargets, 'p50-dashboard-vs-direct', 'p50-dashboard-vs-direct-loaded']) {
+    for (const id of [...rpsTargets, 'p50-dashboard-vs-direct', 'p50-dashboard-floor', 'p50-dashboard-vs-direct-loaded']) {
       expect(typeof targets[id]).toBe('boolean');
     }
     expect(targets['p50-dashboard-scale']).toBeNull();
