@@ -4,12 +4,9 @@ import { hasIdentityCodeShape } from '../hetu.js';
 // Spans and trace context through @opentelemetry/api alone: a no-op until lib/telemetry/tracing.ts's startTracing
 // registered the SDK, so that libraries and tests that never start tracing pay nothing for it.
 
-/** The name of the hub's own tracer. */
-export const HUB_TRACER = 'personal-data-hub';
-
 /** The hub's tracer (a no-op one until {@link startTracing} ran). */
 export function hubTracer(): Tracer {
-  return trace.getTracer(HUB_TRACER);
+  return trace.getTracer('personal-data-hub');
 }
 
 /**

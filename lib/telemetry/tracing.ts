@@ -12,10 +12,8 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
-import { context, trace, INVALID_SPAN_CONTEXT, type Context, type ProxyTracerProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import type { Env } from '../config.js';
 import { hasIdentityCodeShape } from '../hetu.js';
-import { HUB_TRACER } from './spans.js';
 
 // The OTLP exporter (and the protobuf machinery behind it) is loaded only when an endpoint is set: it took about as
 // long to load as the whole tracing SDK (0.9 s on this busy machine), on every start.
@@ -67,10 +65,6 @@ export function startTracing(options: TracingOptions): Tracing {
   const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ 'service.name': options.service }), spanProcessors: processors, sampler, idGenerator: codeFreeIds() });
   // Registers the provider, the AsyncLocalStorage context manager and the W3C trace context and baggage propagators.
   provider.register();
-  // With nothing recorded, a library's spans (@apollo/gateway's execute, fetch and post-processing: four of a partner
-  // request's nine) serve nothing: no log line is written inside one, and the traceparent a register gets names the
-  // hub's own client span. They only cost ids and a context switch each; so only the hub's tracer makes spans then.
-  if (processors.length === 0) (trace.getTracerProvider() as ProxyTracerProvider).setDelegate(hubTracersOnly(provider));
   started = {
     async shutdown() {
       await provider.shutdown();
@@ -98,26 +92,6 @@ export function otlpTracesUrl(env: Env): string | undefined {
   }
   return url;
 }
-
-/**
- * The provider's tracer for the hub's own spans; for any other tracer, one that makes no span of its own: its
- * callbacks run in the caller's context, with a non-recording span that carries the caller's span context (or none).
- */
-export function hubTracersOnly(provider: TracerProvider): TracerProvider {
-  return { getTracer: (name, version, options) => (name === HUB_TRACER ? provider.getTracer(name, version, options) : PASS_THROUGH) };
-}
-
-const PASS_THROUGH: Tracer = {
-  startSpan(_name: string, _options?: unknown, parent: Context = context.active()): Span {
-    return trace.wrapSpanContext(trace.getSpanContext(parent) ?? INVALID_SPAN_CONTEXT);
-  },
-  startActiveSpan(name: string, ...rest: unknown[]): never {
-    const run = rest[rest.length - 1] as (span: Span) => unknown;
-    // Given a context of its own (name, options, context, fn), the callback runs in it; otherwise in the caller's.
-    if (rest.length >= 3) return context.with(rest[1] as Context, run, undefined, PASS_THROUGH.startSpan(name, undefined, rest[1] as Context)) as never;
-    return run(PASS_THROUGH.startSpan(name)) as never;
-  },
-};
 
 /**
  * Random trace and span ids, drawn again in the rare case that one holds something shaped like an identity code
