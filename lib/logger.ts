@@ -51,8 +51,50 @@ export interface CreateLoggerOptions {
   /** Service name stamped on every line. */
   service: string;
   level?: string;
-  /** Where lines go (stdout by default); tests pass a stream to read what was logged. */
+  /** Where lines go (stdout by default, see {@link bufferedStdout}); tests pass a stream to read what was logged. */
   destination?: DestinationStream;
+}
+
+/** Options for {@link bufferedDestination}. */
+export interface BufferedDestinationOptions {
+  /** The file descriptor written to. */
+  fd: number;
+  /** Lines are gathered up to this many bytes before a write; 0 writes each line at once. */
+  bufferBytes: number;
+  /** What is gathered is written at least this often, however little it is. */
+  flushMs: number;
+}
+
+/**
+ * An asynchronous destination that gathers lines into writes of `bufferBytes` (pino's sonic-boom `minLength`), and
+ * writes whatever it holds every `flushMs`, on `logger.flush()` and, synchronously, when the process exits (pino
+ * registers that). Each asynchronous write hands the line to a libuv thread and back: about 23 µs of CPU per write
+ * against under 1 µs of formatting, so one write per access line cost more than the line itself. A line is at most
+ * `flushMs` late; a process killed with SIGKILL loses what it had not written.
+ */
+export function bufferedDestination(options: BufferedDestinationOptions): DestinationStream {
+  const { fd, bufferBytes, flushMs } = options;
+  if (!Number.isSafeInteger(bufferBytes) || bufferBytes < 0) throw new TypeError(`bufferedDestination: "bufferBytes" must be an integer of 0 or more, got ${bufferBytes}`);
+  if (!Number.isSafeInteger(flushMs) || flushMs <= 0) throw new TypeError(`bufferedDestination: "flushMs" must be a positive integer, got ${flushMs}`);
+  // pino's sonic-boom stream; its `destroyed` is set once it is closed.
+  const stream = pino.destination({ dest: fd, sync: false, minLength: bufferBytes }) as ReturnType<typeof pino.destination> & { destroyed?: boolean };
+  if (bufferBytes > 0) {
+    const timer = setInterval(() => {
+      // A destroyed stream (the process is ending) has nothing more to write.
+      if (!stream.destroyed) stream.flush();
+    }, flushMs);
+    timer.unref();
+    stream.once('close', () => clearInterval(timer));
+  }
+  return stream;
+}
+
+/** stdout as {@link bufferedDestination}: `LOG_BUFFER_BYTES` (default 4096; 0 writes each line at once), every 200 ms. */
+export function bufferedStdout(env: Readonly<Record<string, string | undefined>> = process.env): DestinationStream {
+  const raw = env.LOG_BUFFER_BYTES ?? '4096';
+  const bufferBytes = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(bufferBytes)) throw new TypeError(`LOG_BUFFER_BYTES must be a whole number of bytes, got ${JSON.stringify(raw)}`);
+  return bufferedDestination({ fd: process.stdout.fd ?? 1, bufferBytes, flushMs: 200 });
 }
 
 /**
@@ -76,7 +118,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       },
       serializers: { err: (err: unknown) => scrubValue(err, 0) },
     },
-    options.destination,
+    options.destination ?? bufferedStdout(),
   );
 }
 

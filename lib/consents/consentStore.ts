@@ -200,7 +200,7 @@ export function createConsentStore(database: HubDatabase<any>, options: ConsentS
       requireString(method, 'clientId', clientId);
       requireString(method, 'subject', subject);
       const moment = at === undefined ? now() : millis(method, 'now', at);
-      const [row] = (await selectActive(db, [id, clientId, subject, moment])).rows;
+      const [row] = (await selectActive(database, [id, clientId, subject, moment])).rows;
       if (!row) return undefined;
       return {
         id: row.id,

@@ -130,7 +130,7 @@ export function createDisclosureLog(database: HubDatabase<any>, options: Disclos
       try {
         // One statement: the record and (by trigger, see migrations.ts) the head commit together or not at all.
         const row = toRow({ ...partial, hash });
-        await insertRecord(db, ROW_COLUMNS.map((column) => row[column]));
+        await insertRecord(database, ROW_COLUMNS.map((column) => row[column]));
         lastHeads.set(input.personId, { seq: partial.seq, hash });
         return { ...partial, fields: [...input.fields], hash };
       } catch (error) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { HubDatabase } from '../storage/database.js';
 import type { ConsentTables, RateLimitsTable } from './migrations.js';
 
@@ -85,8 +85,9 @@ export function createRateLimitStore(database: HubDatabase<any>, options: RateLi
     // Rows in one order for every statement: on PostgreSQL two statements that lock the same rows in opposite
     // orders could deadlock.
     const sorted = [...hashed].sort((a, b) => (a.hash < b.hash ? -1 : 1));
-    const { rows } = await db.executeQuery<Pick<RateLimitsTable, 'key_hash' | 'window_start' | 'hits'>>(
-      CompiledQuery.raw(upsertSql(sorted.length), sorted.flatMap((c) => [c.hash, windowStart, 1])),
+    const { rows } = await database.execute<Pick<RateLimitsTable, 'key_hash' | 'window_start' | 'hits'>>(
+      upsertSql(sorted.length),
+      sorted.flatMap((c) => [c.hash, windowStart, 1]),
     );
     const byHash = new Map(rows.map((row) => [row.key_hash, row]));
     return hashed.map((counter) => {

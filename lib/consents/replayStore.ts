@@ -38,7 +38,7 @@ export function createReplayStore(database: HubDatabase<any>, options: ReplaySto
       if (typeof jti !== 'string' || jti.length === 0) throw new TypeError('remember: option "jti" must be a non-empty string');
       const expires = validMillis('remember', 'expiresAt', expiresAt);
       const now = validMillis('remember', 'now', clock());
-      const result = await insertUse(db, [jtiHash(jti), expires, expires, now]);
+      const result = await insertUse(database, [jtiHash(jti), expires, expires, now]);
       return Number(result.numAffectedRows ?? 0) > 0;
     },
 

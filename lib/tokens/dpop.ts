@@ -5,7 +5,6 @@ import {
   EmbeddedJWK,
   errors as joseErrors,
   jwtVerify,
-  type CryptoKey,
   type JWK,
   type JWTPayload,
   type ProtectedHeaderParameters,
@@ -13,6 +12,7 @@ import {
 import { HubError } from '../errors.js';
 import { LruCache } from '../lru.js';
 import { accessTokenHash, DPOP_PROOF_TYPE, PRIVATE_JWK_MEMBERS } from './dpopProof.js';
+import { proofKey as toProofKey, verifyProofSync, type ProofKey } from './proofSignature.js';
 
 /** The `error` of the `WWW-Authenticate: DPoP` challenge for any failure {@link DpopProofError} stands for (RFC 9449 §7.1). */
 export const DPOP_PROOF_ERROR = 'invalid_dpop_proof';
@@ -65,8 +65,7 @@ export interface DpopVerifierOptions {
 }
 
 /** A proof key as imported for its header's `alg`, and its RFC 7638 thumbprint once computed. */
-interface ImportedProofKey {
-  readonly key: CryptoKey;
+interface ImportedProofKey extends ProofKey {
   thumbprint?: string;
 }
 
@@ -151,25 +150,28 @@ export function createDpopVerifier(options: DpopVerifierOptions): {
     let proofKey = imported.get(headerText);
     if (!proofKey) {
       try {
-        proofKey = { key: await EmbeddedJWK(header) };
+        proofKey = toProofKey(await EmbeddedJWK(header), header.alg);
       } catch (cause) {
         throw new DpopProofError('The DPoP proof key is invalid or does not fit its algorithm', { cause });
       }
       imported.set(headerText, proofKey);
     }
-    const key = proofKey.key;
 
-    // §4.3 point 6: the signature verifies with the embedded key (jose re-checks alg and typ).
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(compact, key, {
-        algorithms,
-        typ: DPOP_PROOF_TYPE,
-        currentDate: now,
-        clockTolerance: tolerance,
-      }));
-    } catch (cause) {
-      throw new DpopProofError(describe(cause), { cause });
+    // §4.3 point 6: the signature verifies with the embedded key (jose re-checks alg and typ). ES256 and EdDSA proofs
+    // of the usual shape are checked synchronously with node:crypto (proofSignature.ts); whatever that cannot accept,
+    // jose judges, so every refusal is jose's.
+    let payload = verifyProofSync(compact, header, proofKey);
+    if (!payload) {
+      try {
+        ({ payload } = await jwtVerify(compact, proofKey.key, {
+          algorithms,
+          typ: DPOP_PROOF_TYPE,
+          currentDate: now,
+          clockTolerance: tolerance,
+        }));
+      } catch (cause) {
+        throw new DpopProofError(describe(cause), { cause });
+      }
     }
 
     // §4.3 points 3, 8, 9 and 11: the claims §4.2 requires, each matched against this request.
