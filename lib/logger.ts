@@ -89,12 +89,25 @@ export function bufferedDestination(options: BufferedDestinationOptions): Destin
   return stream;
 }
 
-/** stdout as {@link bufferedDestination}: `LOG_BUFFER_BYTES` (default 4096; 0 writes each line at once), every 200 ms. */
+/** The stdout destination of this process, per buffer size: see {@link bufferedStdout}. */
+const stdoutDestinations = new Map<number, DestinationStream>();
+
+/**
+ * stdout as {@link bufferedDestination}: `LOG_BUFFER_BYTES` (default 4096; 0 writes each line at once), every 200 ms.
+ * One destination per process, shared by every logger in it (`npm start` runs nine services in one process): a
+ * gathered write can be longer than a pipe writes at once, so two writers on the same stdout could cut each other's
+ * lines; one writer never does.
+ */
 export function bufferedStdout(env: Readonly<Record<string, string | undefined>> = process.env): DestinationStream {
   const raw = env.LOG_BUFFER_BYTES ?? '4096';
   const bufferBytes = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(bufferBytes)) throw new TypeError(`LOG_BUFFER_BYTES must be a whole number of bytes, got ${JSON.stringify(raw)}`);
-  return bufferedDestination({ fd: process.stdout.fd ?? 1, bufferBytes, flushMs: 200 });
+  let destination = stdoutDestinations.get(bufferBytes);
+  if (!destination) {
+    destination = bufferedDestination({ fd: process.stdout.fd ?? 1, bufferBytes, flushMs: 200 });
+    stdoutDestinations.set(bufferBytes, destination);
+  }
+  return destination;
 }
 
 /**

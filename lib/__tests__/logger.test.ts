@@ -53,4 +53,9 @@ describe('bufferedDestination', () => {
     expect(() => bufferedDestination({ fd: 1, bufferBytes: 10, flushMs: 0 })).toThrow(TypeError);
     expect(() => bufferedStdout({ LOG_BUFFER_BYTES: '4k' })).toThrow(/LOG_BUFFER_BYTES/);
   });
+
+  it('gives every logger of a process the same stdout writer, so that services in one process never cut each other\'s lines', () => {
+    expect(bufferedStdout({ LOG_BUFFER_BYTES: '4096' })).toBe(bufferedStdout({}));
+    expect(bufferedStdout({ LOG_BUFFER_BYTES: '0' })).not.toBe(bufferedStdout({}));
+  });
 });
