@@ -154,7 +154,7 @@ export function token(env: Record<string, string | undefined>, args: string[]): 
 /** The load generator's process: one job at a time over stdin/stdout. */
 export class LoadGenerator {
   readonly #child: ChildProcessWithoutNullStreams;
-  readonly #waiting: { resolve: (result: LoadResult) => void; reject: (error: Error) => void }[] = [];
+  readonly #waiting: { resolve: (result: LoadResult) => void; reject: (error: Error) => void; onStart?: () => void }[] = [];
   #nextId = 1;
 
   constructor(logDir: string) {
@@ -171,16 +171,21 @@ export class LoadGenerator {
       }
       for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error(`the load generator exited (${String(code)}): ${errors.slice(-2000)}`));
     });
-    createInterface({ input: this.#child.stdout }).on('line', (line) => this.#waiting.shift()?.resolve(JSON.parse(line) as LoadResult));
+    createInterface({ input: this.#child.stdout }).on('line', (line) => {
+      const message = JSON.parse(line) as LoadResult | { started: true };
+      if ('started' in message) this.#waiting[0]?.onStart?.();
+      else this.#waiting.shift()?.resolve(message);
+    });
   }
 
   get pid(): number {
     return this.#child.pid!;
   }
 
-  run(job: Omit<LoadJob, 'id'>): Promise<LoadResult> {
+  /** Runs `job`; `onStart` is called when its load begins, after the worker has prepared it (signed its proofs). */
+  run(job: Omit<LoadJob, 'id'>, onStart?: () => void): Promise<LoadResult> {
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ resolve, reject });
+      this.#waiting.push({ resolve, reject, ...(onStart ? { onStart } : {}) });
       this.#child.stdin.write(`${JSON.stringify({ ...job, id: this.#nextId++ })}\n`);
     });
   }

@@ -1,7 +1,7 @@
-import { createHash, createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import type { JWK } from 'jose';
+import { dpopProofMaker, proofSupply, type ProofSupply } from './dpopProofs.js';
 import { Pool } from 'undici';
 
 // The load generator, in its own process so that it never shares a CPU scheduler slot or an event loop with a
@@ -21,7 +21,7 @@ export interface LoadJob {
   readonly expectBody?: string;
   /** A fixed rate (requests per second over all connections) instead of as fast as the server answers. */
   readonly rate?: number;
-  /** Partner runs: sign a fresh DPoP proof (RFC 9449) for every request with this key. */
+  /** Partner runs: a fresh DPoP proof (RFC 9449) for every request, by this key, signed before the run starts. */
   readonly dpop?: { readonly privateJwk: JWK; readonly accessToken: string; readonly htu: string };
   /**
    * Instead of `url`, `headers` and `body`: these requests sent all at once, one such group per connection at a
@@ -54,26 +54,9 @@ export interface LoadResult {
   readonly p99_ms: number;
   readonly mean_ms: number;
   readonly statusCodes: Record<string, number>;
+  /** Partner runs: proofs signed while the load ran, beyond those signed before it (see proofSupply). */
+  readonly proofsSignedDuringLoad?: number;
   readonly error?: string;
-}
-
-/**
- * Makes DPoP proofs synchronously, as autocannon's `setupRequest` must: ES256 over the JWS signing input with
- * node:crypto, the signature in IEEE P1363 form (r || s) as JWS requires (RFC 7518 §3.4), the claims of
- * lib/tokens/dpopProof.ts (htm, htu, ath, a unique jti, iat).
- */
-function dpopProofMaker(privateJwk: JWK, accessToken: string, htu: string): () => string {
-  const key: KeyObject = createPrivateKey({ key: privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
-  const { d: _private, ...publicJwk } = privateJwk;
-  const jwk = { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y };
-  const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'dpop+jwt', jwk })).toString('base64url');
-  const ath = createHash('sha256').update(accessToken, 'ascii').digest('base64url');
-  return () => {
-    const payload = Buffer.from(JSON.stringify({ htm: 'POST', htu, ath, jti: randomUUID(), iat: Math.floor(Date.now() / 1000) })).toString('base64url');
-    const input = `${header}.${payload}`;
-    const signature = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
-    return `${input}.${signature}`;
-  };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -82,24 +65,27 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[index]!;
 }
 
-/** Runs one job. */
-function runLoad(job: LoadJob): Promise<LoadResult> {
-  if (job.fanOut) return runFanOut(job, job.fanOut);
+/** Runs one job; `started` is called once its load begins (after any preparation, such as signing proofs). */
+function runLoad(job: LoadJob, started: () => void): Promise<LoadResult> {
+  if (job.fanOut) return runFanOut(job, job.fanOut, started);
   const url = new URL(job.url);
   const request: AutocannonRequest = { method: 'POST', path: url.pathname, headers: { 'content-type': 'application/json', ...job.headers }, body: job.body };
+  let proofs: ProofSupply | undefined;
   if (job.dpop) {
-    const proof = dpopProofMaker(job.dpop.privateJwk, job.dpop.accessToken, job.dpop.htu);
-    request.setupRequest = (built) => ({ ...built, headers: { ...built.headers, dpop: proof() } });
+    proofs = proofSupply(dpopProofMaker(job.dpop.privateJwk, job.dpop.accessToken, job.dpop.htu), job.seconds, job.rate);
+    const next = proofs.next;
+    request.setupRequest = (built) => ({ ...built, headers: { ...built.headers, dpop: next() } });
   }
   let latencies = new Float64Array(1 << 16);
   let count = 0;
   const statusCodes: Record<string, number> = {};
   return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
+    started();
+    const startedAt = process.hrtime.bigint();
     const instance = autocannon(
       { url: `${url.origin}${url.pathname}`, connections: job.connections, pipelining: 1, duration: job.seconds, timeout: 10, requests: [request], ...(job.rate ? { overallRate: job.rate } : {}), ...(job.expectBody !== undefined ? { verifyBody: (body: string) => body === job.expectBody } : {}) },
       (error: Error | null, result: AutocannonResult) => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
         if (error) {
           resolve({ id: job.id, seconds, ok: 0, non2xx: 0, errors: 1, timeouts: 0, mismatches: 0, rps: 0, p50_ms: NaN, p99_ms: NaN, mean_ms: NaN, statusCodes, error: error.message });
           return;
@@ -121,6 +107,7 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
           p99_ms: percentile(sorted, 99),
           mean_ms: count > 0 ? sum / count : NaN,
           statusCodes,
+          ...(proofs ? { proofsSignedDuringLoad: proofs.signedLive() } : {}),
         });
       },
     );
@@ -142,7 +129,7 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
  * pool per register, as a gateway keeps), the group timed from the first send to the last answer read. It is what
  * a gateway that cost no CPU and no hop would achieve on the same machine, the registers competing for its cores.
  */
-async function runFanOut(job: LoadJob, group: readonly FanOutRequest[]): Promise<LoadResult> {
+async function runFanOut(job: LoadJob, group: readonly FanOutRequest[], begin: () => void): Promise<LoadResult> {
   const pools = new Map<string, Pool>();
   for (const request of group) {
     const origin = new URL(request.url).origin;
@@ -163,6 +150,7 @@ async function runFanOut(job: LoadJob, group: readonly FanOutRequest[]): Promise
   let non2xx = 0;
   let errors = 0;
   let mismatches = 0;
+  begin();
   const started = performance.now();
   const deadline = started + job.seconds * 1000;
   const connection = async (): Promise<void> => {
@@ -196,14 +184,16 @@ async function runFanOut(job: LoadJob, group: readonly FanOutRequest[]): Promise
   };
 }
 
-// One job per stdin line, one result per stdout line, in order; the runner imports this file's types only.
+// One job per stdin line; per job, a `{ id, started: true }` line once its load begins (the runner measures CPU from
+// then on), then its result line; in order. The runner imports this file's types only.
 const lines = createInterface({ input: process.stdin });
 let queue = Promise.resolve();
 lines.on('line', (line) => {
   if (!line.trim()) return;
   queue = queue.then(async () => {
     const job = JSON.parse(line) as LoadJob;
-    const result = await runLoad(job).catch((error: Error): LoadResult => ({
+    const started = () => process.stdout.write(`${JSON.stringify({ id: job.id, started: true })}\n`);
+    const result = await runLoad(job, started).catch((error: Error): LoadResult => ({
       id: job.id, seconds: 0, ok: 0, non2xx: 0, errors: 1, timeouts: 0, mismatches: 0, rps: 0, p50_ms: NaN, p99_ms: NaN, mean_ms: NaN, statusCodes: {}, error: error.message,
     }));
     process.stdout.write(`${JSON.stringify(result)}\n`);

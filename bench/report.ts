@@ -56,6 +56,8 @@ export interface Run {
   subgraphs_cpu_percent: number;
   /** CPU of the load generator's process during the window (near 100 means it, not the gateway, was the limit). */
   loadgen_cpu_percent: number;
+  /** Partner runs: DPoP proofs the load generator had to sign during the run, its supply signed before it used up. */
+  proofs_signed_during_load?: number;
   /**
    * CPU the rest of the machine used during the window (every process but the gateway, the subgraphs and the load
    * generator; 100 = one core): what other work competed with the measurement.

@@ -404,11 +404,17 @@ async function main(): Promise<number> {
       const latency = cell.part === 'latency' || (cell.part === 'consent-scale' && cell.connections === 1);
       await load.run({ ...job, seconds: round === 1 && !latency ? settings.warmupSeconds : settings.laterWarmupSeconds });
       const registerPids = Object.values(cell.subgraphs.registers).map((service) => service.pid);
-      const window = startUsageWindow([...new Set([cell.service.pid, ...registerPids, load.pid])]);
-      const result = await load.run({ ...job, seconds: latency ? settings.latencySeconds : settings.durationSeconds, ...(cell.expectBody !== undefined ? { expectBody: cell.expectBody } : {}) });
+      // CPU is measured from the moment the load begins, after the load generator has signed the run's proofs.
+      let window: ReturnType<typeof startUsageWindow> | undefined;
+      const generator = load;
+      const result = await generator.run(
+        { ...job, seconds: latency ? settings.latencySeconds : settings.durationSeconds, ...(cell.expectBody !== undefined ? { expectBody: cell.expectBody } : {}) },
+        () => (window = startUsageWindow([...new Set([cell.service.pid, ...registerPids, generator.pid])])),
+      );
+      if (result.error) throw new Error(`${label(cell)}: the load generator failed: ${result.error}`);
+      if (!window) throw new Error(`${label(cell)}: the load generator never said its load began`);
       const { processes: usage, machineCpuPercent } = window.stop();
       const ours = [...usage.values()].reduce((sum, u) => sum + u.cpuPercent, 0);
-      if (result.error) throw new Error(`${label(cell)}: the load generator failed: ${result.error}`);
       const run: Run = {
         gateway: cell.gateway,
         workload: cell.workload.name,
@@ -431,12 +437,14 @@ async function main(): Promise<number> {
         mismatches: result.mismatches,
         seconds: round3(result.seconds),
         subgraphs_cpu_percent: round2(registerPids.reduce((sum, pid) => sum + usage.get(pid)!.cpuPercent, 0)),
-        loadgen_cpu_percent: round2(usage.get(load.pid)!.cpuPercent),
+        loadgen_cpu_percent: round2(usage.get(generator.pid)!.cpuPercent),
+        ...(result.proofsSignedDuringLoad !== undefined ? { proofs_signed_during_load: result.proofsSignedDuringLoad } : {}),
         other_cpu_percent: round2(Math.max(0, machineCpuPercent - ours)),
       };
       runs.push(run);
+      const live = run.proofs_signed_during_load ? `  (${run.proofs_signed_during_load} proofs signed during the run)` : '';
       const bad = run.non2xx + run.errors + run.mismatches > 0 ? `  FAILED REQUESTS: non2xx ${run.non2xx} errors ${run.errors} mismatches ${run.mismatches} ${JSON.stringify(result.statusCodes)}` : '';
-      log(`[${String(index + 1).padStart(2)}/${plan.length}] round ${round} ${label(cell).padEnd(36)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50_ms.toFixed(2).padStart(7)} ms  p99 ${run.p99_ms.toFixed(2).padStart(7)} ms  cpu ${run.cpu_percent.toFixed(0).padStart(3)}%  rss ${run.rss_mb.toFixed(0).padStart(3)} MB  others ${run.other_cpu_percent.toFixed(0).padStart(3)}%${bad}`);
+      log(`[${String(index + 1).padStart(2)}/${plan.length}] round ${round} ${label(cell).padEnd(36)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50_ms.toFixed(2).padStart(7)} ms  p99 ${run.p99_ms.toFixed(2).padStart(7)} ms  cpu ${run.cpu_percent.toFixed(0).padStart(3)}%  rss ${run.rss_mb.toFixed(0).padStart(3)} MB  others ${run.other_cpu_percent.toFixed(0).padStart(3)}%${live}${bad}`);
     }
     phases.measure_s = (Date.now() - phase) / 1000;
 

@@ -1,15 +1,16 @@
-import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { JWK } from 'jose';
+import { DEV_PARTNER_KEY_FILES } from '../../consent/partners.js';
+import { LoadGenerator } from '../harness.js';
 import type { LoadJob, LoadResult } from '../loadWorker.js';
 
 // The load generator's fan-out jobs (the `direct-parallel` floor): a group is sent all at once, timed to its
 // slowest answer, and every answer is checked.
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const DELAY_MS = 120;
 const servers: Server[] = [];
 const urls: string[] = [];
@@ -28,15 +29,17 @@ function slowServer(n: number): Promise<string> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`)));
 }
 
-function runJob(job: Omit<LoadJob, 'id'>): Promise<LoadResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/loadWorker.ts'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
-  return new Promise((resolve) => {
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      child.stdin.end();
-      resolve(JSON.parse(line) as LoadResult);
-    });
-    child.stdin.write(`${JSON.stringify({ ...job, id: 1 })}\n`);
-  });
+/** Runs one job through the runner's side of the protocol; fails unless the worker said its load began first. */
+async function runJob(job: Omit<LoadJob, 'id'>): Promise<LoadResult> {
+  const load = new LoadGenerator(tmpdir());
+  let began = false;
+  try {
+    const result = await load.run(job, () => (began = true));
+    expect(began).toBe(true);
+    return result;
+  } finally {
+    load.stop();
+  }
 }
 
 beforeAll(async () => {
@@ -63,5 +66,25 @@ describe('the load generator, fanning out', () => {
     const changed = await runJob({ url: urls[0]!, headers: {}, body: '', connections: 2, seconds: 0.5, fanOut: [{ url: urls[2]!, headers: {}, body: '{}', expectBody: '{"n":1}' }] });
     expect(changed.ok).toBeGreaterThan(0);
     expect(changed.mismatches).toBe(changed.ok);
+  });
+});
+
+describe('the load generator, as a partner', () => {
+  it('sends every request with its own proof, all signed before the load began', async () => {
+    const proofs: string[] = [];
+    const server = createServer((request, response) => {
+      proofs.push(String(request.headers.dpop));
+      request.resume().on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    servers.push(server);
+    const url = await new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`)));
+    const privateJwk = JSON.parse(readFileSync(DEV_PARTNER_KEY_FILES['demo-bank']!, 'utf8')) as JWK;
+    const result = await runJob({ url, headers: {}, body: '{}', connections: 4, seconds: 1, rate: 200, dpop: { privateJwk, accessToken: 't', htu: url } });
+    expect(result.ok).toBeGreaterThan(50);
+    // Requests still in flight when the run stops are sent but not counted.
+    expect(proofs.length).toBeGreaterThanOrEqual(result.ok);
+    expect(new Set(proofs).size).toBe(proofs.length);
+    expect(proofs.every((proof) => proof.split('.').length === 3)).toBe(true);
+    expect(result.proofsSignedDuringLoad).toBe(0);
   });
 });
