@@ -34,6 +34,8 @@ interface Sample {
   subgraphsCpu: number;
   /** The load generator's CPU percent: what the caller's side of each request costs on the same cores. */
   loadCpu: number;
+  /** The gateway's main thread's run-queue wait, percent of the window (NaN where unknown). */
+  wait: number;
   /** The whole machine's busy CPU percent (200 = both cores): with the cores full, what req/s is bound by. */
   machineCpu: number;
   others: number;
@@ -198,11 +200,12 @@ async function main(): Promise<number> {
             subgraphsCpu: subgraphs.services.reduce((sum, s) => sum + usage.get(s.pid)!.cpuPercent, 0),
             loadCpu: usage.get(generator.pid)!.cpuPercent,
             machineCpu: machineCpuPercent,
+            wait: usage.get(hub.pid)!.runqueueWaitPercent ?? NaN,
             others: Math.max(0, machineCpuPercent - ours),
             failed: result.non2xx + result.errors + result.timeouts + result.mismatches,
           };
           samples.push(sample);
-          log(`round ${round} ${workload.name.padEnd(9)} ${variant.name.padEnd(16)} ${sample.rps.toFixed(0).padStart(5)} req/s  p50 ${sample.p50.toFixed(1).padStart(6)} ms  cpu ${sample.cpu.toFixed(0).padStart(3)}%  ${cpuMs(sample).toFixed(2)} CPU ms/req  load ${sample.loadCpu.toFixed(0).padStart(3)}%  machine ${((sample.machineCpu * 10) / sample.rps).toFixed(2)} CPU ms/req  others ${sample.others.toFixed(0).padStart(3)}%${sample.failed ? `  FAILED ${sample.failed} ${JSON.stringify(result.statusCodes)}` : ''}`);
+          log(`round ${round} ${workload.name.padEnd(9)} ${variant.name.padEnd(16)} ${sample.rps.toFixed(0).padStart(5)} req/s  p50 ${sample.p50.toFixed(1).padStart(6)} ms  cpu ${sample.cpu.toFixed(0).padStart(3)}% (waited ${sample.wait.toFixed(0).padStart(2)}%)  ${cpuMs(sample).toFixed(2)} CPU ms/req  load ${sample.loadCpu.toFixed(0).padStart(3)}%  machine ${((sample.machineCpu * 10) / sample.rps).toFixed(2)} CPU ms/req  others ${sample.others.toFixed(0).padStart(3)}%${sample.failed ? `  FAILED ${sample.failed} ${JSON.stringify(result.statusCodes)}` : ''}`);
         }
       }
     }
@@ -230,7 +233,7 @@ function cpuMs(sample: Sample): number {
 }
 
 function report(samples: readonly Sample[], variants: readonly string[], workloads: readonly WorkloadName[]): string {
-  const lines = ['workload   variant           req/s  p50 ms  cpu %  CPU ms/req  subgraphs cpu %  load cpu %  machine CPU ms/req  others cpu %  (medians; current / variant)'];
+  const lines = ['workload   variant           req/s  p50 ms  cpu %  waited %  CPU ms/req  subgraphs cpu %  load cpu %  machine CPU ms/req  others cpu %  (medians; current / variant)'];
   for (const workload of workloads) {
     const base = samples.filter((s) => s.workload === workload && s.variant === 'current');
     for (const variant of variants) {
@@ -238,7 +241,7 @@ function report(samples: readonly Sample[], variants: readonly string[], workloa
       const rps = median(group.map((s) => s.rps));
       const ms = median(group.map(cpuMs));
       const vs = variant === 'current' ? '' : `  current/this: req/s x${fmt(median(base.map((s) => s.rps)) / rps, 2)}, CPU/req x${fmt(median(base.map(cpuMs)) / ms, 2)}`;
-      lines.push(`${workload.padEnd(10)} ${variant.padEnd(16)} ${fmt(rps, 0).padStart(6)}  ${fmt(median(group.map((s) => s.p50)), 1).padStart(6)}  ${fmt(median(group.map((s) => s.cpu)), 0).padStart(5)}  ${fmt(ms, 2).padStart(10)}  ${fmt(median(group.map((s) => s.subgraphsCpu)), 0).padStart(15)}  ${fmt(median(group.map((s) => s.loadCpu)), 0).padStart(10)}  ${fmt(median(group.map((s) => (s.machineCpu * 10) / s.rps)), 2).padStart(18)}  ${fmt(median(group.map((s) => s.others)), 0).padStart(12)}${vs}`);
+      lines.push(`${workload.padEnd(10)} ${variant.padEnd(16)} ${fmt(rps, 0).padStart(6)}  ${fmt(median(group.map((s) => s.p50)), 1).padStart(6)}  ${fmt(median(group.map((s) => s.cpu)), 0).padStart(5)}  ${fmt(median(group.map((s) => s.wait)), 0).padStart(8)}  ${fmt(ms, 2).padStart(10)}  ${fmt(median(group.map((s) => s.subgraphsCpu)), 0).padStart(15)}  ${fmt(median(group.map((s) => s.loadCpu)), 0).padStart(10)}  ${fmt(median(group.map((s) => (s.machineCpu * 10) / s.rps)), 2).padStart(18)}  ${fmt(median(group.map((s) => s.others)), 0).padStart(12)}${vs}`);
     }
   }
   return lines.join('\n');

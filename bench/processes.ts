@@ -205,6 +205,22 @@ export interface ProcessUsage {
   readonly cpuPercent: number;
   /** Peak resident memory during the window, summed over the tree's processes (each one's VmHWM after a reset; else the highest VmRSS sampled). */
   readonly peakRssMb: number;
+  /**
+   * The share of the window the root's main thread spent runnable but waiting for a core (the scheduler's run-queue
+   * delay, /proc/<pid>/task/<pid>/schedstat); undefined where the kernel keeps no such figure. For a one-process
+   * gateway: how much of the time it had work and no core to do it on.
+   */
+  readonly runqueueWaitPercent?: number;
+}
+
+/** Nanoseconds the main thread of `pid` has run and has waited on a run queue, or undefined where unknown. */
+function schedstat(pid: number): { runNs: number; waitNs: number } | undefined {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return Number.isFinite(run) && Number.isFinite(wait) ? { runNs: run!, waitNs: wait! } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** CPU seconds of a tree's processes, each by pid (a process gone meanwhile simply has none). */
@@ -230,6 +246,7 @@ export function startUsageWindow(roots: readonly number[]): { stop(): { processe
   const started = process.hrtime.bigint();
   const busy0 = machineBusySeconds();
   const cpu0 = new Map(roots.map((root) => [root, treeCpu(root)]));
+  const sched0 = new Map(roots.map((root) => [root, schedstat(root)]));
   const reset = new Set<number>();
   const sampled = new Map<number, number>();
   const sample = () => {
@@ -264,7 +281,10 @@ export function startUsageWindow(roots: readonly number[]): { stop(): { processe
             peak += sampled.get(pid) ?? 0;
           }
         }
-        usage.set(root, { cpuPercent: (cpu / seconds) * 100, peakRssMb: peak });
+        const schedBefore = sched0.get(root);
+        const schedAfter = schedstat(root);
+        const wait = schedBefore && schedAfter ? ((schedAfter.waitNs - schedBefore.waitNs) / 1e9 / seconds) * 100 : undefined;
+        usage.set(root, { cpuPercent: (cpu / seconds) * 100, peakRssMb: peak, ...(wait !== undefined ? { runqueueWaitPercent: wait } : {}) });
       }
       return { processes: usage, machineCpuPercent: ((machineBusySeconds() - busy0) / seconds) * 100 };
     },

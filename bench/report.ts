@@ -52,6 +52,11 @@ export interface Run {
   /** Responses whose body differed from the one checked before measuring (a register failing under load, say). */
   mismatches: number;
   seconds: number;
+  /**
+   * The share of the window the gateway's main thread was runnable but waiting for a core (run-queue delay); absent
+   * where the kernel keeps no schedstat. With the cores shared, what req/s lost to the scheduler, not to the gateway.
+   */
+  runqueue_wait_percent?: number;
   /** CPU of the four register processes during the window, summed. */
   subgraphs_cpu_percent: number;
   /** CPU of the load generator's process during the window (near 100 means it, not the gateway, was the limit). */
@@ -105,6 +110,8 @@ export interface Median {
   /** CPU the register processes and the rest of the machine used meanwhile (see {@link Run}). */
   subgraphs_cpu_percent: number;
   other_cpu_percent: number;
+  /** The gateway's main thread's run-queue wait (see {@link Run}); absent where no round measured it. */
+  runqueue_wait_percent?: number;
 }
 
 /** hub / peer for one workload and metric. */
@@ -145,6 +152,7 @@ export function medians(runs: readonly Run[]): Median[] {
   }
   return [...groups.values()].map((group) => {
     const first = group[0]!;
+    const waits = group.flatMap((run) => (run.runqueue_wait_percent === undefined ? [] : [run.runqueue_wait_percent]));
     const of = (metric: 'rps' | 'p50_ms' | 'p99_ms' | 'cpu_percent' | 'rss_mb' | 'subgraphs_cpu_percent' | 'other_cpu_percent') => median(group.map((run) => run[metric]));
     return {
       part: first.part,
@@ -162,6 +170,7 @@ export function medians(runs: readonly Run[]): Median[] {
       rss_mb: of('rss_mb'),
       subgraphs_cpu_percent: of('subgraphs_cpu_percent'),
       other_cpu_percent: of('other_cpu_percent'),
+      ...(waits.length > 0 ? { runqueue_wait_percent: median(waits) } : {}),
     };
   });
 }
@@ -328,10 +337,10 @@ export function formatReport(results: BenchResults, workloads: readonly Workload
   const compare = rows
     .filter((row) => row.part === 'compare')
     .sort((a, b) => workloads.indexOf(a.workload) - workloads.indexOf(b.workload) || GATEWAYS.indexOf(a.gateway) - GATEWAYS.indexOf(b.gateway) || (a.subgraph ?? '').localeCompare(b.subgraph ?? ''));
-  out.push(`Side by side (SQLite, ${compare[0]?.persons.toLocaleString('en') ?? '?'} persons, ${compare[0]?.connections ?? '?'} connections; median of ${compare[0]?.rounds ?? 0} round(s); cpu/rss: the gateway's processes (with its workers), for direct the register's process; subgraphs cpu: the four register processes; 100% = one core; cpu ms/req: cpu % x 10 / req/s; others: the rest of the machine)`);
+  out.push(`Side by side (SQLite, ${compare[0]?.persons.toLocaleString('en') ?? '?'} persons, ${compare[0]?.connections ?? '?'} connections; median of ${compare[0]?.rounds ?? 0} round(s); cpu/rss: the gateway's processes (with its workers), for direct the register's process; subgraphs cpu: the four register processes; 100% = one core; cpu ms/req: cpu % x 10 / req/s; waited %: the gateway's main thread runnable but without a core; others: the rest of the machine)`);
   out.push(table(
-    ['workload', 'gateway', 'subgraph', 'req/s', 'p50 ms', 'p99 ms', 'cpu %', 'cpu ms/req', 'rss MB', 'subgraphs cpu %', 'others cpu %'],
-    compare.map((row) => [row.workload, row.gateway, row.subgraph ?? '', fmt(row.rps, 0), fmt(row.p50_ms, 2), fmt(row.p99_ms, 2), fmt(row.cpu_percent, 0), fmt(cpuMsPerRequest(row), 2), fmt(row.rss_mb, 0), row.gateway === 'direct' ? '' : fmt(row.subgraphs_cpu_percent, 0), fmt(row.other_cpu_percent, 0)]),
+    ['workload', 'gateway', 'subgraph', 'req/s', 'p50 ms', 'p99 ms', 'cpu %', 'waited %', 'cpu ms/req', 'rss MB', 'subgraphs cpu %', 'others cpu %'],
+    compare.map((row) => [row.workload, row.gateway, row.subgraph ?? '', fmt(row.rps, 0), fmt(row.p50_ms, 2), fmt(row.p99_ms, 2), fmt(row.cpu_percent, 0), row.runqueue_wait_percent === undefined ? '' : fmt(row.runqueue_wait_percent, 0), fmt(cpuMsPerRequest(row), 2), fmt(row.rss_mb, 0), row.gateway === 'direct' ? '' : fmt(row.subgraphs_cpu_percent, 0), fmt(row.other_cpu_percent, 0)]),
   ));
   const latency = rows
     .filter((row) => row.part === 'latency')

@@ -425,6 +425,8 @@ async function main(): Promise<number> {
         p99_ms: round3(result.p99_ms),
         cpu_percent: round2(usage.get(cell.service.pid)!.cpuPercent),
         rss_mb: round2(usage.get(cell.service.pid)!.peakRssMb),
+        // The main thread's wait says something of a one-process gateway (or register) only: the 2-worker hub's is its idle primary.
+        ...(cell.gateway !== 'hub-2-workers' && usage.get(cell.service.pid)!.runqueueWaitPercent !== undefined ? { runqueue_wait_percent: round2(usage.get(cell.service.pid)!.runqueueWaitPercent!) } : {}),
         part: cell.part,
         connections: cell.connections,
         database: cell.database,
