@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import type { JWK } from 'jose';
-import { dpopProofMaker, proofSupply, type ProofSupply } from './dpopProofs.js';
 import { Pool } from 'undici';
+import { dpopProofMaker, proofSupply, type ProofSupply } from './dpopProofs.js';
 
 // The load generator, in its own process so that it never shares a CPU scheduler slot or an event loop with a
 // gateway or the bench's sampling: it reads one job per line (JSON) on stdin, runs autocannon, and prints one result
