@@ -1,5 +1,5 @@
 import type { WorkloadName } from './workloads.js';
-import { fmt, GATEWAYS, slowestDirect, type BenchResults, type GatewayName, type Median } from './report.js';
+import { fmt, GATEWAYS, median, slowestDirect, type BenchResults, type GatewayName, type Median } from './report.js';
 
 // A plain SVG of the medians (no chart library): grouped bars of req/s and of p50 per workload, one bar per gateway
 // that ran it (hub-2-workers on dashboard and partner only; direct = the slowest register called directly, the floor), the dashboard p50 at one connection, and the hub's
@@ -39,8 +39,8 @@ function panel(top: number, title: string, groups: { name: string; bars: Bar[] }
   const plotWidth = WIDTH - left - 20;
   const plotTop = top + 30;
   const plotHeight = PANEL_HEIGHT - 70;
-  // Headroom above the tallest bar for its label, on a round scale.
-  const max = niceCeiling(1.08 * Math.max(1e-9, ...groups.flatMap((g) => g.bars.map((b) => (Number.isFinite(b.value) ? b.value : 0)))));
+  // Headroom above the tallest bar for its label (two lines at most), on a round scale.
+  const max = niceCeiling(1.12 * Math.max(1e-9, ...groups.flatMap((g) => g.bars.map((b) => (Number.isFinite(b.value) ? b.value : 0)))));
   const parts: string[] = [`<text x="${left}" y="${top + 18}" font-size="15" font-weight="bold">${escape(title)}</text>`];
   for (let i = 0; i <= 4; i += 1) {
     const y = plotTop + plotHeight - (plotHeight * i) / 4;
@@ -58,7 +58,14 @@ function panel(top: number, title: string, groups: { name: string; bars: Bar[] }
       const x = start + b * barWidth;
       const y = plotTop + plotHeight - height;
       parts.push(`<rect x="${x + 2}" y="${y}" width="${barWidth - 4}" height="${height}" fill="${bar.color}"><title>${escape(`${bar.label}: ${bar.text}`)}</title></rect>`);
-      parts.push(`<text x="${x + barWidth / 2}" y="${y - 4}" font-size="10" text-anchor="middle">${escape(bar.text)}</text>`);
+      // A label wider than its bar (about 5.6 px a character here) goes on two lines, its name above its value.
+      const split = bar.text.indexOf(': ');
+      if (split > 0 && bar.text.length * 5.6 > barWidth) {
+        parts.push(`<text x="${x + barWidth / 2}" y="${y - 16}" font-size="10" text-anchor="middle">${escape(bar.text.slice(0, split))}</text>`);
+        parts.push(`<text x="${x + barWidth / 2}" y="${y - 4}" font-size="10" text-anchor="middle">${escape(bar.text.slice(split + 2))}</text>`);
+      } else {
+        parts.push(`<text x="${x + barWidth / 2}" y="${y - 4}" font-size="10" text-anchor="middle">${escape(bar.text)}</text>`);
+      }
     });
     parts.push(`<text x="${left + g * groupWidth + groupWidth / 2}" y="${plotTop + plotHeight + 18}" font-size="13" text-anchor="middle">${escape(group.name)}</text>`);
   });
@@ -127,13 +134,17 @@ export function renderChart(results: BenchResults, workloads: readonly WorkloadN
     const y = legendTop + Math.floor(i / LEGEND_COLUMNS) * 20;
     return `<rect x="${x}" y="${y}" width="12" height="12" fill="${COLORS[gateway]}"/><text x="${x + 18}" y="${y + 11}" font-size="12">${escape(LABELS[gateway])}</text>`;
   });
-  const machine = results.machine as { cpus?: number; model?: string; node?: string; date?: string; mode?: string };
+  const machine = results.machine as { cpus?: number; model?: string; node?: string; date?: string; mode?: string; loadavg_start?: number[]; loadavg_end?: number[] };
   const title = `Personal data hub gateway benchmark (${machine.mode ?? ''}; ${machine.cpus ?? '?'} CPU ${machine.model ?? ''}; Node ${machine.node ?? ''}; ${machine.date ?? ''})`;
+  // The machine's load while it ran: what else competed for the cores (the bench's own processes excluded).
+  const others = rows.filter((row) => row.part === 'compare').map((row) => row.other_cpu_percent);
+  const load = `load average ${fmt(machine.loadavg_start?.[0] ?? NaN, 2)} at the start, ${fmt(machine.loadavg_end?.[0] ?? NaN, 2)} at the end; other work during the side-by-side cells: median ${fmt(median(others), 0)} % of a core (${fmt(Math.min(...others), 0)}-${fmt(Math.max(...others), 0)} %)`;
   const height = legendTop + 20 * Math.ceil(GATEWAYS.length / LEGEND_COLUMNS) + 20;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="20" y="24" font-size="14">${escape(title)}</text>`,
+    `<text x="20" y="20" font-size="14">${escape(title)}</text>`,
+    `<text x="20" y="36" font-size="11" fill="#57606a">${escape(load)}</text>`,
     ...panels,
     ...legend,
     '</svg>',
