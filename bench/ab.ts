@@ -17,7 +17,7 @@ import { personIdFor } from '../lib/personId.js';
 import { createDpopProof } from '../lib/tokens/dpopProof.js';
 import { INTERNAL_KEY_SOURCE } from '../lib/tokens/internalCredential.js';
 import { baseEnv, BENCH_PSEUDONYM_KEY, LoadGenerator, PEERS, registerEnv, registerUrls, startPeer, startSubgraphs, token } from './harness.js';
-import { freePorts, readyz, ROOT, startService, startUsageWindow, stopAll, type ChildService } from './processes.js';
+import { freePorts, readyz, ROOT, startService, stopAll, type ChildService } from './processes.js';
 import { fmt, median } from './report.js';
 import {
   BENCH_PERSONA, credentialHeader, gatewayBody, mintCredentials, PARTNER_CLIENT_ID, PARTNER_SCOPES, WORKLOADS, type WorkloadName,
@@ -181,15 +181,12 @@ async function main(): Promise<number> {
             ...(partner ? { dpop: { privateJwk: partnerJwk, accessToken: partnerToken, htu: url } } : {}),
           };
           await load.run({ ...job, seconds: warmup });
-          // Measured from the moment the load begins, after the load generator has signed the run's proofs.
-          let window: ReturnType<typeof startUsageWindow> | undefined;
-          const generator = load;
-          const result = await generator.run(
+          const { result, usage: measured } = await load.measure(
             { ...job, seconds: duration, expectBody: expected.get(`${variant.name}\n${workload.name}`) },
-            () => (window = startUsageWindow([hub.pid, ...subgraphs.services.map((s) => s.pid), generator.pid])),
+            [hub.pid, ...subgraphs.services.map((s) => s.pid), load.pid],
           );
-          if (!window) throw new Error(`the load generator failed before its load began: ${result.error ?? 'no reason given'}`);
-          const { processes: usage, machineCpuPercent } = window.stop();
+          if (!measured) throw new Error(`the load generator failed before its load began: ${result.error ?? 'no reason given'}`);
+          const { processes: usage, machineCpuPercent } = measured;
           const ours = [...usage.values()].reduce((sum, u) => sum + u.cpuPercent, 0);
           const sample: Sample = {
             variant: variant.name,
@@ -198,7 +195,7 @@ async function main(): Promise<number> {
             p50: result.p50_ms,
             cpu: usage.get(hub.pid)!.cpuPercent,
             subgraphsCpu: subgraphs.services.reduce((sum, s) => sum + usage.get(s.pid)!.cpuPercent, 0),
-            loadCpu: usage.get(generator.pid)!.cpuPercent,
+            loadCpu: usage.get(load.pid)!.cpuPercent,
             machineCpu: machineCpuPercent,
             wait: usage.get(hub.pid)!.runqueueWaitPercent ?? NaN,
             others: Math.max(0, machineCpuPercent - ours),

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { REGISTERS, type Register } from '../lib/config.js';
 import { readSubgraphRegistry } from '../lib/subgraphRegistry.js';
 import type { LoadJob, LoadResult } from './loadWorker.js';
-import { answersGraphQL, readyz, ROOT, startService, type ChildService } from './processes.js';
+import { answersGraphQL, readyz, ROOT, startService, startUsageWindow, type ChildService, type WindowUsage } from './processes.js';
 
 // What the bench (run.ts) and the hub A/B comparison (ab.ts) both need: the children's environment, the register
 // processes, tokens as `npm run token` prints them, and the load generator's process.
@@ -188,6 +188,16 @@ export class LoadGenerator {
       this.#waiting.push({ resolve, reject, ...(onStart ? { onStart } : {}) });
       this.#child.stdin.write(`${JSON.stringify({ ...job, id: this.#nextId++ })}\n`);
     });
+  }
+
+  /**
+   * Runs `job` and measures the process trees of `roots` (startUsageWindow) from the moment its load begins, after
+   * the worker has prepared it (signed its proofs), to its end. `usage` is missing when the load never began.
+   */
+  async measure(job: Omit<LoadJob, 'id'>, roots: readonly number[]): Promise<{ result: LoadResult; usage?: WindowUsage }> {
+    let window: ReturnType<typeof startUsageWindow> | undefined;
+    const result = await this.run(job, () => (window = startUsageWindow(roots)));
+    return { result, ...(window ? { usage: window.stop() } : {}) };
   }
 
   stop(): void {

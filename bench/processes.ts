@@ -213,14 +213,20 @@ export interface ProcessUsage {
   readonly runqueueWaitPercent?: number;
 }
 
-/** Nanoseconds the main thread of `pid` has run and has waited on a run queue, or undefined where unknown. */
-function schedstat(pid: number): { runNs: number; waitNs: number } | undefined {
+/** Nanoseconds the main thread of `pid` has waited on a run queue (schedstat's second field), or undefined where unknown. */
+function runqueueWaitNs(pid: number): number | undefined {
   try {
-    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
-    return Number.isFinite(run) && Number.isFinite(wait) ? { runNs: run!, waitNs: wait! } : undefined;
+    const wait = Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(/\s+/)[1]);
+    return Number.isFinite(wait) ? wait : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** What {@link startUsageWindow} measured: each root's usage by pid, and the whole machine's busy CPU percent. */
+export interface WindowUsage {
+  readonly processes: Map<number, ProcessUsage>;
+  readonly machineCpuPercent: number;
 }
 
 /** CPU seconds of a tree's processes, each by pid (a process gone meanwhile simply has none). */
@@ -242,11 +248,11 @@ function treeCpu(root: number): Map<number, number> {
  * zero); peak memory per process from VmHWM reset at the start (with VmRSS sampled every 100 ms as a floor, and as
  * the answer where the kernel refuses the reset), summed over the tree.
  */
-export function startUsageWindow(roots: readonly number[]): { stop(): { processes: Map<number, ProcessUsage>; machineCpuPercent: number } } {
+export function startUsageWindow(roots: readonly number[]): { stop(): WindowUsage } {
   const started = process.hrtime.bigint();
   const busy0 = machineBusySeconds();
   const cpu0 = new Map(roots.map((root) => [root, treeCpu(root)]));
-  const sched0 = new Map(roots.map((root) => [root, schedstat(root)]));
+  const wait0 = new Map(roots.map((root) => [root, runqueueWaitNs(root)]));
   const reset = new Set<number>();
   const sampled = new Map<number, number>();
   const sample = () => {
@@ -281,9 +287,9 @@ export function startUsageWindow(roots: readonly number[]): { stop(): { processe
             peak += sampled.get(pid) ?? 0;
           }
         }
-        const schedBefore = sched0.get(root);
-        const schedAfter = schedstat(root);
-        const wait = schedBefore && schedAfter ? ((schedAfter.waitNs - schedBefore.waitNs) / 1e9 / seconds) * 100 : undefined;
+        const waitBefore = wait0.get(root);
+        const waitAfter = runqueueWaitNs(root);
+        const wait = waitBefore !== undefined && waitAfter !== undefined ? ((waitAfter - waitBefore) / 1e9 / seconds) * 100 : undefined;
         usage.set(root, { cpuPercent: (cpu / seconds) * 100, peakRssMb: peak, ...(wait !== undefined ? { runqueueWaitPercent: wait } : {}) });
       }
       return { processes: usage, machineCpuPercent: ((machineBusySeconds() - busy0) / seconds) * 100 };

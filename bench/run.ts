@@ -22,7 +22,7 @@ import {
   type Peer, type RegisterPorts, type SubgraphGroup,
 } from './harness.js';
 import type { FanOutRequest } from './loadWorker.js';
-import { freePorts, readyz, ROOT, running, startService, startUsageWindow, stopAll, type ChildService } from './processes.js';
+import { freePorts, readyz, ROOT, running, startService, stopAll, type ChildService } from './processes.js';
 import { consentScaleTokens, CONSENT_SCALE_SIZE, measureFlatnessOf, prepareConsentScaleDatabases, startConsentScaleHubs, type ConsentScaleDatabase } from './consentScale.js';
 import { formatReport, medians, ratios, targets, type BenchResults, type GatewayName, type Run } from './report.js';
 import { ensureScaleDatabase, postgresAvailable, readAdminUrl, seedIdentity, type ScaleDatabase } from './scaleDatabases.js';
@@ -404,16 +404,14 @@ async function main(): Promise<number> {
       const latency = cell.part === 'latency' || (cell.part === 'consent-scale' && cell.connections === 1);
       await load.run({ ...job, seconds: round === 1 && !latency ? settings.warmupSeconds : settings.laterWarmupSeconds });
       const registerPids = Object.values(cell.subgraphs.registers).map((service) => service.pid);
-      // CPU is measured from the moment the load begins, after the load generator has signed the run's proofs.
-      let window: ReturnType<typeof startUsageWindow> | undefined;
-      const generator = load;
-      const result = await generator.run(
+      const { result, usage: measured } = await load.measure(
         { ...job, seconds: latency ? settings.latencySeconds : settings.durationSeconds, ...(cell.expectBody !== undefined ? { expectBody: cell.expectBody } : {}) },
-        () => (window = startUsageWindow([...new Set([cell.service.pid, ...registerPids, generator.pid])])),
+        [...new Set([cell.service.pid, ...registerPids, load.pid])],
       );
       if (result.error) throw new Error(`${label(cell)}: the load generator failed: ${result.error}`);
-      if (!window) throw new Error(`${label(cell)}: the load generator never said its load began`);
-      const { processes: usage, machineCpuPercent } = window.stop();
+      if (!measured) throw new Error(`${label(cell)}: the load generator never said its load began`);
+      const { processes: usage, machineCpuPercent } = measured;
+      const gateway = usage.get(cell.service.pid)!;
       const ours = [...usage.values()].reduce((sum, u) => sum + u.cpuPercent, 0);
       const run: Run = {
         gateway: cell.gateway,
@@ -423,10 +421,10 @@ async function main(): Promise<number> {
         rps: round2(result.rps),
         p50_ms: round3(result.p50_ms),
         p99_ms: round3(result.p99_ms),
-        cpu_percent: round2(usage.get(cell.service.pid)!.cpuPercent),
-        rss_mb: round2(usage.get(cell.service.pid)!.peakRssMb),
+        cpu_percent: round2(gateway.cpuPercent),
+        rss_mb: round2(gateway.peakRssMb),
         // The main thread's wait says something of a one-process gateway (or register) only: the 2-worker hub's is its idle primary.
-        ...(cell.gateway !== 'hub-2-workers' && usage.get(cell.service.pid)!.runqueueWaitPercent !== undefined ? { runqueue_wait_percent: round2(usage.get(cell.service.pid)!.runqueueWaitPercent!) } : {}),
+        ...(cell.gateway !== 'hub-2-workers' && gateway.runqueueWaitPercent !== undefined ? { runqueue_wait_percent: round2(gateway.runqueueWaitPercent) } : {}),
         part: cell.part,
         connections: cell.connections,
         database: cell.database,
@@ -439,7 +437,7 @@ async function main(): Promise<number> {
         mismatches: result.mismatches,
         seconds: round3(result.seconds),
         subgraphs_cpu_percent: round2(registerPids.reduce((sum, pid) => sum + usage.get(pid)!.cpuPercent, 0)),
-        loadgen_cpu_percent: round2(usage.get(generator.pid)!.cpuPercent),
+        loadgen_cpu_percent: round2(usage.get(load.pid)!.cpuPercent),
         ...(result.proofsSignedDuringLoad !== undefined ? { proofs_signed_during_load: result.proofsSignedDuringLoad } : {}),
         other_cpu_percent: round2(Math.max(0, machineCpuPercent - ours)),
       };
