@@ -4,6 +4,7 @@ import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlit
 import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type LogEvent, type QueryResult, type SqliteDatabase } from 'kysely';
 import { LruCache } from '../lru.js';
+import { createGroupCommit } from './groupCommit.js';
 import { withSqliteErrorName } from './sqliteErrorCodes.js';
 
 /** Which engine a database runs on; the query layer (Kysely) is the same for both. */
@@ -73,6 +74,11 @@ export function openDatabase<Schema>(options: OpenDatabaseOptions): HubDatabase<
   sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
   const connection = kyselySqlite(sqlite, statementCacheSize);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), log });
+  const commits = createGroupCommit({
+    sqlite,
+    // Kysely runs the compiled statement on its connection once the open transaction has ended.
+    outsideTransaction: (write) => db.connection().execute(async () => write()),
+  });
   return {
     db,
     engine: 'sqlite',
@@ -81,14 +87,16 @@ export function openDatabase<Schema>(options: OpenDatabaseOptions): HubDatabase<
       // A transaction holds Kysely's one connection across awaits: a statement run now would become part of it.
       if (!sqlite.isOpen || sqlite.isTransaction) return db.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]));
       count += 1;
-      // node:sqlite runs synchronously: the statement is whole (and, outside a transaction, committed) when it returns.
       const statement = connection.prepare(text);
-      if (statement.reader) return { rows: statement.all(parameters) as Row[] };
-      const { changes, lastInsertRowid } = statement.run(parameters);
-      return { insertId: lastInsertRowid != null ? BigInt(lastInsertRowid) : undefined, numAffectedRows: changes != null ? BigInt(changes) : undefined, rows: [] };
+      // node:sqlite runs synchronously: a read is answered at once; a write waits for this turn's group commit.
+      if (READ_ONLY.test(text)) return { rows: statement.all(parameters) as Row[] };
+      return commits.write(() => runWrite(statement, parameters)) as Promise<QueryResult<Row>>;
     },
     ping: () => pingWith(() => sqlite.prepare('select 1').get()),
-    close: () => db.destroy(),
+    close: () => {
+      commits.flush();
+      return db.destroy();
+    },
   };
 }
 
@@ -117,6 +125,16 @@ function kyselySqlite(sqlite: DatabaseSync, size: number): SqliteDatabase {
 }
 
 type KyselyStatement = ReturnType<SqliteDatabase['prepare']>;
+
+/** A statement that only reads (no RETURNING write): run at once, outside any group commit. */
+const READ_ONLY = /^\s*select\b/i;
+
+/** Runs a write on its prepared statement, answering as Kysely's SQLite driver does (rows when it returns any). */
+function runWrite(statement: KyselyStatement, parameters: readonly unknown[]): QueryResult<unknown> {
+  if (statement.reader) return { rows: statement.all(parameters) as unknown[] };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { insertId: lastInsertRowid != null ? BigInt(lastInsertRowid) : undefined, numAffectedRows: changes != null ? BigInt(changes) : undefined, rows: [] };
+}
 
 function kyselyStatement(sqlite: DatabaseSync, sql: string): KyselyStatement {
   const statement: StatementSync = named(() => sqlite.prepare(sql));
