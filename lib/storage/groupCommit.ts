@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { QueryResult } from 'kysely';
+import { withSqliteErrorName } from './sqliteErrorCodes.js';
 
 /** One write statement, ready to run on the connection: it throws as node:sqlite throws. */
 export type WriteStatement = () => QueryResult<unknown>;
@@ -71,8 +72,9 @@ export function createGroupCommit(options: GroupCommitOptions) {
     try {
       sqlite.exec('BEGIN IMMEDIATE');
     } catch (error) {
-      // The write lock could not be had (another process held it past the busy timeout): as each write alone would.
-      for (const { reject } of writes) reject(error);
+      // The write lock could not be had (another process held it past the busy timeout): as each write alone would,
+      // with the code (SQLITE_BUSY) a caller retries on.
+      for (const { reject } of writes) reject(withSqliteErrorName(error));
       return;
     }
     const outcomes: Array<{ write: PendingWrite; result?: QueryResult<unknown>; error?: unknown }> = [];
@@ -94,7 +96,7 @@ export function createGroupCommit(options: GroupCommitOptions) {
       sqlite.exec('COMMIT');
     } catch (error) {
       if (sqlite.isTransaction) sqlite.exec('ROLLBACK');
-      for (const { reject } of writes) reject(error);
+      for (const { reject } of writes) reject(withSqliteErrorName(error));
       return;
     }
     for (const { write, result, error } of outcomes) {
