@@ -95,7 +95,12 @@ export function createGroupCommit(options: GroupCommitOptions) {
     try {
       sqlite.exec('COMMIT');
     } catch (error) {
-      if (sqlite.isTransaction) sqlite.exec('ROLLBACK');
+      // Nothing of the batch is kept; this runs in a timer callback, so a failing ROLLBACK must not escape it.
+      try {
+        if (sqlite.isTransaction) sqlite.exec('ROLLBACK');
+      } catch {
+        // The connection ends the transaction itself when it is closed or reused.
+      }
       for (const { reject } of writes) reject(withSqliteErrorName(error));
       return;
     }

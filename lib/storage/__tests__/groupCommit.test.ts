@@ -90,6 +90,23 @@ describe('createGroupCommit', () => {
     expect(committed()).toEqual([]);
   });
 
+  it('refuses every write of a commit that fails, and keeps none of them', async () => {
+    // A deferred foreign key is checked at COMMIT: the commit fails and the transaction is left open to roll back.
+    writer.exec('PRAGMA foreign_keys = ON; create table links (item text references items (name) deferrable initially deferred)');
+    const group = commits();
+    const dangling: WriteStatement = () => {
+      writer.prepare('insert into links (item) values (?)').run('nowhere');
+      return { rows: [] };
+    };
+    const outcomes = Promise.allSettled([group.write(insert('a')), group.write(dangling)]);
+    flushes[0]!();
+    const results = await outcomes;
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    expect(writer.isTransaction).toBe(false);
+    expect(committed()).toEqual([]);
+  });
+
   it('never joins a transaction someone else has open on the connection', async () => {
     const outsideTransaction = jest.fn(async (write: WriteStatement) => write());
     const group = commits(outsideTransaction);
