@@ -18,9 +18,10 @@ export interface HubDatabase<Schema> {
   queryCount(): number;
   /**
    * Runs one statement already compiled (SQL text and its parameters), as `db.executeQuery` would. On SQLite, outside
-   * a transaction, it runs at once on the reused prepared statement, without Kysely's connection machinery (a mutex,
-   * logging and result hops: about as much CPU as the statement itself for the request path's point reads and
-   * writes); inside one it waits its turn through Kysely, so it never joins another caller's transaction.
+   * a transaction, it runs on the reused prepared statement, without Kysely's connection machinery (a mutex, logging
+   * and result hops: about as much CPU as the statement itself for the request path's point reads and writes): a
+   * read at once, a write in this turn's group commit (groupCommit.ts), resolving once committed; inside a
+   * transaction it waits its turn through Kysely, so it never joins another caller's transaction.
    */
   execute<Row>(sql: string, parameters: readonly unknown[]): Promise<QueryResult<Row>>;
   /** Cheap liveness probe used by `/readyz`. */
