@@ -1,8 +1,9 @@
 /**
  * `node --import tsx bench/consentWrites.ts [--root DIR]... [--concurrency 1,4,10] [--requests N] [--rounds N]`: the
  * consent database's side of a partner's request, without HTTP, on a fresh SQLite file: the DPoP replay insert, the
- * two rate-limit counters, the consent read and the disclosure append, as the gateway makes them (one after the
- * other), with C requests at once (each for its own person). Prints the process's CPU µs per request (user + system)
+ * two rate-limit counters, the consent read and the disclosure append, one after the other (the gateway reads the
+ * consent before it counts; the order changes nothing measured here), with C requests at once (each for its own
+ * person). Prints the process's CPU µs per request (user + system)
  * for each tree (`--root`, default this one: a copy of another version to compare against, as `ab.ts --variant`) and
  * each concurrency, rounds side by side. See bench/README.md ("Group commit").
  */
@@ -17,7 +18,7 @@ import { ROOT } from './processes.js';
 
 const DISCLOSURE = { clientId: 'demo-bank', clientName: 'Demo Bank', consentId: 'bench-consent', purpose: 'Account opening', fields: ['Person.firstNames', 'Person.lastName', 'TaxAssessment.year'] };
 
-/** One partner request's statements on the consent records, in the gateway's order. */
+/** One partner request's statements on the consent records. */
 async function partnerRequest(records: ConsentRecords, person: string): Promise<void> {
   await records.replay.remember(randomUUID(), new Date(Date.now() + 60_000));
   await records.rateLimits.hitAll([{ key: 'client:demo-bank', limit: 1e9 }, { key: `person:${person}`, limit: 1e9 }], 60_000);
