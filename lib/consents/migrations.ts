@@ -3,6 +3,7 @@ import type { Migration } from 'kysely/migration';
 import { engineOf } from '../storage/jsonArrays.js';
 import { migrate } from '../storage/migrate.js';
 import { GENESIS_HASH } from './disclosureHash.js';
+import { sqliteHeadTrigger } from './sqliteHeadTrigger.js';
 import { sqliteLeanTables } from './sqliteLeanTables.js';
 
 /** One row of `consents`: what a citizen allowed one client, for one purpose, until when. */
@@ -102,17 +103,8 @@ export interface ConsentTables {
 // (npm start runs the issuer and the gateway in one process) block the thread in busy_timeout and then fail with
 // SQLITE_BUSY. One statement holds the write lock only while it runs, on both engines. The guard refuses a record
 // that does not extend the current head, which makes the losing one of two concurrent appends retry.
-const SQLITE_HEAD_TRIGGER = `
-create trigger disclosures_advance_head after insert on disclosures for each row
-begin
-  select raise(abort, 'disclosure head moved') where not (
-    (new.seq = 1 and new.prev_hash = '${GENESIS_HASH}'
-      and not exists (select 1 from disclosure_heads where person_id = new.person_id))
-    or exists (select 1 from disclosure_heads
-      where person_id = new.person_id and seq = new.seq - 1 and hash = new.prev_hash));
-  insert into disclosure_heads (person_id, seq, hash) values (new.person_id, new.seq, new.hash)
-    on conflict (person_id) do update set seq = excluded.seq, hash = excluded.hash;
-end`;
+const SQLITE_HEAD_TRIGGER = sqliteHeadTrigger(`  insert into disclosure_heads (person_id, seq, hash) values (new.person_id, new.seq, new.hash)
+    on conflict (person_id) do update set seq = excluded.seq, hash = excluded.hash;`);
 
 // Same guard on PostgreSQL; 40001 (serialization_failure) tells the appender to retry.
 const POSTGRES_HEAD_FUNCTION = `
@@ -170,19 +162,10 @@ $$`;
 
 // On SQLite one trigger does all three (guard, position, head), so that the head sees the position: the order in
 // which two triggers on the same event run is not something to rely on.
-const SQLITE_HEAD_AND_POSITION_TRIGGER = `
-create trigger disclosures_advance_head after insert on disclosures for each row
-begin
-  select raise(abort, 'disclosure head moved') where not (
-    (new.seq = 1 and new.prev_hash = '${GENESIS_HASH}'
-      and not exists (select 1 from disclosure_heads where person_id = new.person_id))
-    or exists (select 1 from disclosure_heads
-      where person_id = new.person_id and seq = new.seq - 1 and hash = new.prev_hash));
-  update disclosures set pos = (select max(pos) from disclosures) + 1 where rowid = new.rowid and new.pos = 0;
+const SQLITE_HEAD_AND_POSITION_TRIGGER = sqliteHeadTrigger(`  update disclosures set pos = (select max(pos) from disclosures) + 1 where rowid = new.rowid and new.pos = 0;
   insert into disclosure_heads (person_id, seq, hash, pos)
     values (new.person_id, new.seq, new.hash, (select pos from disclosures where rowid = new.rowid))
-    on conflict (person_id) do update set seq = excluded.seq, hash = excluded.hash, pos = excluded.pos;
-end`;
+    on conflict (person_id) do update set seq = excluded.seq, hash = excluded.hash, pos = excluded.pos;`);
 
 /**
  * Migrations of the consent records, in name order. Only types both SQLite and PostgreSQL know are used; times are

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import { engineOf } from '../storage/jsonArrays.js';
-import { GENESIS_HASH } from './disclosureHash.js';
+import { sqliteHeadTrigger } from './sqliteHeadTrigger.js';
 
 /*
  * Migration 0005, SQLite only: the tables a partner's request writes, each with one B-tree less to change.
@@ -19,17 +19,8 @@ import { GENESIS_HASH } from './disclosureHash.js';
  */
 
 /** The head trigger once the position is the rowid: NEW.pos already holds it in an AFTER INSERT trigger. */
-const SQLITE_HEAD_TRIGGER_ROWID_POSITION = `
-create trigger disclosures_advance_head after insert on disclosures for each row
-begin
-  select raise(abort, 'disclosure head moved') where not (
-    (new.seq = 1 and new.prev_hash = '${GENESIS_HASH}'
-      and not exists (select 1 from disclosure_heads where person_id = new.person_id))
-    or exists (select 1 from disclosure_heads
-      where person_id = new.person_id and seq = new.seq - 1 and hash = new.prev_hash));
-  insert into disclosure_heads (person_id, seq, hash, pos) values (new.person_id, new.seq, new.hash, new.pos)
-    on conflict (person_id) do update set seq = excluded.seq, hash = excluded.hash, pos = excluded.pos;
-end`;
+const SQLITE_HEAD_TRIGGER_ROWID_POSITION = sqliteHeadTrigger(`  insert into disclosure_heads (person_id, seq, hash, pos) values (new.person_id, new.seq, new.hash, new.pos)
+    on conflict (person_id) do update set seq = excluded.seq, hash = excluded.hash, pos = excluded.pos;`);
 
 const RECORD_COLUMNS = `
   id text not null unique,
