@@ -44,8 +44,10 @@ interface TableShape {
   readonly columns: string;
   /** `without rowid`, or empty. */
   readonly options: string;
-  /** What to copy from the old table into the new one: the new table's column names and the old table's expressions. */
-  readonly copy: { readonly into: string; readonly select: string };
+  /** The columns copied from the old table into the new one. */
+  readonly copied: string;
+  /** What the old table gives for them, where that is not the same columns. */
+  readonly from?: string;
   readonly indexes: readonly string[];
 }
 
@@ -56,21 +58,21 @@ function shapes(lean: boolean): TableShape[] {
       name: 'dpop_proofs',
       columns: 'jti_hash text not null primary key, expires_at bigint not null',
       options: lean ? 'without rowid' : '',
-      copy: { into: 'jti_hash, expires_at', select: 'jti_hash, expires_at' },
+      copied: 'jti_hash, expires_at',
       indexes: ['create index dpop_proofs_expires_at on dpop_proofs (expires_at)'],
     },
     {
       name: 'rate_limits',
       columns: 'key_hash text not null primary key, window_start bigint not null, hits integer not null',
       options: lean ? 'without rowid' : '',
-      copy: { into: 'key_hash, window_start, hits', select: 'key_hash, window_start, hits' },
+      copied: 'key_hash, window_start, hits',
       indexes: ['create index rate_limits_window_start on rate_limits (window_start)'],
     },
     {
       name: 'disclosure_heads',
       columns: 'person_id text not null primary key, seq integer not null, hash text not null, pos bigint not null default 0',
       options: lean ? 'without rowid' : '',
-      copy: { into: 'person_id, seq, hash, pos', select: 'person_id, seq, hash, pos' },
+      copied: 'person_id, seq, hash, pos',
       indexes: ['create index disclosure_heads_pos on disclosure_heads (pos, person_id)'],
     },
     lean
@@ -80,17 +82,15 @@ function shapes(lean: boolean): TableShape[] {
           options: '',
           // Records from before 0003 (position 0, older than every checkpoint) keep their order below every other
           // position: negative, unique, as the rowid must be.
-          copy: {
-            into: `pos, ${RECORD_NAMES}`,
-            select: `case when pos <> 0 then pos else rowid - (select max(rowid) from disclosures where pos = 0) - 1 end, ${RECORD_NAMES}`,
-          },
+          copied: `pos, ${RECORD_NAMES}`,
+          from: `case when pos <> 0 then pos else rowid - (select max(rowid) from disclosures where pos = 0) - 1 end, ${RECORD_NAMES}`,
           indexes: [],
         }
       : {
           name: 'disclosures',
           columns: `${RECORD_COLUMNS}, pos bigint not null default 0, ${RECORD_CONSTRAINT}`,
           options: '',
-          copy: { into: `${RECORD_NAMES}, pos`, select: `${RECORD_NAMES}, pos` },
+          copied: `${RECORD_NAMES}, pos`,
           indexes: ['create index disclosures_pos on disclosures (pos)'],
         },
   ];
@@ -103,7 +103,7 @@ async function rebuild(db: Kysely<any>, tables: readonly TableShape[], trigger: 
   for (const table of tables) {
     const next = `${table.name}_next`;
     await sql.raw(`create table ${next} (${table.columns}) ${table.options}`).execute(db);
-    await sql.raw(`insert into ${next} (${table.copy.into}) select ${table.copy.select} from ${table.name}`).execute(db);
+    await sql.raw(`insert into ${next} (${table.copied}) select ${table.from ?? table.copied} from ${table.name}`).execute(db);
     await sql.raw(`drop table ${table.name}`).execute(db);
     await sql.raw(`alter table ${next} rename to ${table.name}`).execute(db);
     for (const index of table.indexes) await sql.raw(index).execute(db);
