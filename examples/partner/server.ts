@@ -2,7 +2,7 @@
 // This file is the partner integration guide in code: copy it. It uses only openid-client (the OAuth client),
 // jose (to read the bank's key) and node:http. Nothing here comes from the hub's own code.
 //
-// The flow (README.md "For partners"), and where each step is below:
+// The flow (docs/partners.md, "The flow, step by step"), and where each step is below:
 //   Step 1  POST /fill: a fresh PKCE verifier, state and DPoP key; the authorization request is pushed (PAR),
 //           authenticated with private_key_jwt. The browser goes to the hub with only the request_uri.
 //   Step 2  the citizen signs in at the hub and chooses what to share (the hub's pages, not ours).
