@@ -13,28 +13,12 @@ import { caseScope } from '../schema/caseScopes.js';
 import type { DirectoryCaseworker } from './caseworkerDirectory.js';
 import { CASEWORKER_CONSOLE_CLIENT_ID, CITIZEN_PORTAL_CLIENT_ID, dataScopes, pairwiseSubject } from './provider.js';
 import { signConsentReceipt } from './receipts.js';
-import { UpstreamRefusedError } from './upstreamLogin.js';
+import { UpstreamRefusedError, type UpstreamLogin, type UpstreamOutcome } from './upstreamLoginTypes.js';
 import { renderConsentPage } from './views/consentPage.js';
 import { renderErrorPage } from './views/errorPage.js';
 import { contentSecurityPolicy } from './views/html.js';
 import { renderLoginPage } from './views/loginPage.js';
 import { isLanguage, negotiateLanguage, type Language } from './views/messages.js';
-
-/** Who an upstream login signs in: sealed with the login at start, so the callback knows what to look for. */
-export type UpstreamLoginPurpose = 'citizen' | 'caseworker';
-
-/** What a verified upstream login vouched for: a citizen's personal identity code, or a caseworker's upstream `sub`. */
-export type UpstreamOutcome =
-  | { uid: string; purpose: 'citizen'; personalIdentityCode: string }
-  | { uid: string; purpose: 'caseworker'; subject: string };
-
-/** How a production login hands over to an upstream identity provider; see upstreamLogin.ts. */
-export interface UpstreamLogin {
-  /** Sends the browser to the upstream provider for interaction `uid` (a citizen's login unless told otherwise). */
-  start(req: IncomingMessage, res: ServerResponse, uid: string, purpose?: UpstreamLoginPurpose): Promise<void>;
-  /** Handles the upstream callback: the interaction uid and what the provider vouched for. */
-  finish(req: IncomingMessage, res: ServerResponse): Promise<UpstreamOutcome>;
-}
 
 /** Collaborators of {@link createInteractions}. */
 export interface InteractionOptions {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as client from 'openid-client';
 import { HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { UpstreamLogin, UpstreamLoginPurpose, UpstreamOutcome } from './interactions.js';
+import { UpstreamRefusedError, type UpstreamLogin, type UpstreamLoginPurpose, type UpstreamOutcome } from './upstreamLoginTypes.js';
 
 /** Options of {@link createUpstreamLogin}. */
 export interface UpstreamLoginOptions {
@@ -40,20 +40,6 @@ interface LoginSecrets {
 
 const STALE = 'This sign-in has expired or was started in another browser; start again from the service you came from';
 const UNVERIFIED = 'The sign-in could not be completed with the identity provider; start again from the service you came from';
-const REFUSED = 'The sign-in was cancelled or refused by the identity provider';
-
-/**
- * The upstream provider answered with an error (the citizen cancelled, or it refused): the browser is verified (state
- * matched the sealed cookie), so the hub can end the interaction `uid` and tell the client `access_denied`.
- */
-export class UpstreamRefusedError extends HubError {
-  readonly uid: string;
-  constructor(uid: string) {
-    super('FORBIDDEN', REFUSED);
-    this.name = 'UpstreamRefusedError';
-    this.uid = uid;
-  }
-}
 const NO_IDENTITY = 'The identity provider did not vouch for a personal identity code';
 
 /**

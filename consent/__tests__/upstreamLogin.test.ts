@@ -5,7 +5,7 @@ import { HubError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
 import { close, listen } from '../../tests/support/http.js';
 import { CookieJar, startUpstreamProvider, upstreamStep, type UpstreamProvider } from '../../tests/support/upstreamProvider.js';
-import type { UpstreamLogin } from '../interactions.js';
+import type { UpstreamLogin } from '../upstreamLoginTypes.js';
 import { createUpstreamLogin, UPSTREAM_CALLBACK_PATH, UPSTREAM_COOKIE_NAME } from '../upstreamLogin.js';
 
 // A test persona's code (data/personas.json): temporary, never a real person.
