@@ -30,6 +30,7 @@ interface Sample {
   workload: WorkloadName;
   rps: number;
   p50: number;
+  p99: number;
   cpu: number;
   subgraphsCpu: number;
   /** The load generator's CPU percent: what the caller's side of each request costs on the same cores. */
@@ -193,6 +194,7 @@ async function main(): Promise<number> {
             workload: workload.name,
             rps: result.rps,
             p50: result.p50_ms,
+            p99: result.p99_ms,
             cpu: usage.get(hub.pid)!.cpuPercent,
             subgraphsCpu: subgraphs.services.reduce((sum, s) => sum + usage.get(s.pid)!.cpuPercent, 0),
             loadCpu: usage.get(load.pid)!.cpuPercent,
@@ -202,7 +204,7 @@ async function main(): Promise<number> {
             failed: result.non2xx + result.errors + result.timeouts + result.mismatches,
           };
           samples.push(sample);
-          log(`round ${round} ${workload.name.padEnd(9)} ${variant.name.padEnd(16)} ${sample.rps.toFixed(0).padStart(5)} req/s  p50 ${sample.p50.toFixed(1).padStart(6)} ms  cpu ${sample.cpu.toFixed(0).padStart(3)}% (waited ${sample.wait.toFixed(0).padStart(2)}%)  ${cpuMs(sample).toFixed(2)} CPU ms/req  load ${sample.loadCpu.toFixed(0).padStart(3)}%  machine ${((sample.machineCpu * 10) / sample.rps).toFixed(2)} CPU ms/req  others ${sample.others.toFixed(0).padStart(3)}%${sample.failed ? `  FAILED ${sample.failed} ${JSON.stringify(result.statusCodes)}` : ''}`);
+          log(`round ${round} ${workload.name.padEnd(9)} ${variant.name.padEnd(16)} ${sample.rps.toFixed(0).padStart(5)} req/s  p50 ${sample.p50.toFixed(1).padStart(6)} ms  p99 ${sample.p99.toFixed(1).padStart(6)} ms  cpu ${sample.cpu.toFixed(0).padStart(3)}% (waited ${sample.wait.toFixed(0).padStart(2)}%)  ${cpuMs(sample).toFixed(2)} CPU ms/req  load ${sample.loadCpu.toFixed(0).padStart(3)}%  machine ${((sample.machineCpu * 10) / sample.rps).toFixed(2)} CPU ms/req  others ${sample.others.toFixed(0).padStart(3)}%${sample.failed ? `  FAILED ${sample.failed} ${JSON.stringify(result.statusCodes)}` : ''}`);
         }
       }
     }
