@@ -21,6 +21,7 @@ import { assertOperationAllowed, readGraphQLRequest } from './httpRequest.js';
 import { createDocumentCache, selectOperation } from './operations.js';
 import { createTrustedDocuments, loadTrustedDocuments, watchTrustedDocuments } from './trustedDocuments.js';
 import { SubgraphDataSource, type GatewayRequestContext } from './subgraphDataSource.js';
+import { batchSubgraphCalls } from './subgraphBatching.js';
 import { createSubgraphTransport } from './subgraphTransport.js';
 import { loadGatewaySupergraph } from './supergraph.js';
 import { fixedSupergraph, supergraphHash, watchSupergraph } from './supergraphReloader.js';
@@ -80,7 +81,8 @@ export async function startGateway(env: Readonly<Record<string, string | undefin
   }), gatewayMetrics);
   const disclosures = observeStore(records.disclosures, 'disclosure', gatewayMetrics);
   // Keep-alive connection pools to the subgraphs, shared by every register's data source.
-  const transport = createSubgraphTransport();
+  // Calls to one subgraph made in the same turn go as one batch, to the subgraphs that take batches.
+  const transport = batchSubgraphCalls(createSubgraphTransport());
   // Everything a request needs from one supergraph, built whole so that a reload swaps it in one assignment.
   const build = (sdl: string, hash: string) => {
     const supergraph = loadGatewaySupergraph(sdl);

@@ -69,11 +69,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayRequestConte
       const failure = error instanceof SubgraphCallFailed ? error.failure : 'UNAVAILABLE';
       return this.#fail(context, failure === 'TIMEOUT' ? 'SUBGRAPH_TIMEOUT' : failure === 'UNAVAILABLE' ? 'SUBGRAPH_UNAVAILABLE' : 'SUBGRAPH_ERROR');
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(response.body);
-    } catch {
-      return this.#fail(context, 'SUBGRAPH_ERROR');
+    let body: unknown = response.parsed;
+    if (body === undefined) {
+      try {
+        body = JSON.parse(response.body);
+      } catch {
+        return this.#fail(context, 'SUBGRAPH_ERROR');
+      }
     }
     if (response.status < 200 || response.status > 299 || body === null || typeof body !== 'object' || !('data' in body || 'errors' in body)) {
       return this.#fail(context, 'SUBGRAPH_ERROR');

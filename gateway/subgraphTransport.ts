@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
+import { SUBGRAPH_BATCH_HEADER } from '../lib/subgraph/batchProtocol.js';
 
 /** How a subgraph call failed before any GraphQL could be read: out of time, no connection, or a broken answer. */
 export type SubgraphCallFailure = 'TIMEOUT' | 'UNAVAILABLE' | 'BROKEN';
@@ -14,10 +15,14 @@ export class SubgraphCallFailed extends Error {
   }
 }
 
-/** A complete HTTP response of a subgraph. */
+/** A complete HTTP response of a subgraph (or one call's answer out of a batch's: gateway/subgraphBatching.ts). */
 export interface SubgraphResponse {
   readonly status: number;
   readonly body: string;
+  /** The body already parsed (a call's answer out of a batch's); `body` is then empty. */
+  readonly parsed?: unknown;
+  /** The subgraph said it takes batches of calls (lib/subgraph/batchProtocol.ts). */
+  readonly acceptsBatches?: boolean;
 }
 
 /** Sends a JSON POST to a subgraph within a deadline; {@link createSubgraphTransport} makes one. */
@@ -62,6 +67,7 @@ export function createSubgraphTransport(options: SubgraphTransportOptions = {}):
       let controller: Dispatcher.DispatchController | undefined;
       let settled = false;
       let status = 0;
+      let acceptsBatches = false;
       const chunks: Buffer[] = [];
       const settle = (outcome: SubgraphResponse | SubgraphCallFailed): void => {
         if (settled) return;
@@ -82,14 +88,15 @@ export function createSubgraphTransport(options: SubgraphTransportOptions = {}):
             // Settled before undici started (a deadline of 0): stop at once.
             if (settled) started.abort(new SubgraphCallFailed('TIMEOUT'));
           },
-          onResponseStart(_controller, statusCode) {
+          onResponseStart(_controller, statusCode, headers) {
             status = statusCode;
+            acceptsBatches = headers[SUBGRAPH_BATCH_HEADER] === '1';
           },
           onResponseData(_controller, chunk) {
             chunks.push(chunk);
           },
           onResponseEnd() {
-            settle({ status, body: Buffer.concat(chunks).toString('utf8') });
+            settle({ status, body: Buffer.concat(chunks).toString('utf8'), acceptsBatches });
           },
           onResponseError(_controller, cause) {
             // Before any status line: the subgraph could not be reached; after it: the answer broke off.

@@ -44,7 +44,8 @@ export interface ServiceOptions {
   metricsAccess?: MetricsAccess;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The shape of a request id a service takes from its caller (`trustRequestId`): a UUID, nothing else. */
+export const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An HTTP server with `/healthz`, `/readyz`, request ids, request logging and uniform error bodies. */
 export function createService(options: ServiceOptions): Server {
@@ -75,7 +76,7 @@ export function createService(options: ServiceOptions): Server {
     const started = process.hrtime.bigint();
     const incomingId = req.headers['x-request-id'];
     // A request id is adopted only in UUID form: anything else could smuggle personal data into logs.
-    const requestId = options.trustRequestId && typeof incomingId === 'string' && UUID.test(incomingId) ? incomingId : randomUUID();
+    const requestId = options.trustRequestId && typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     const logger = options.logger.child({ requestId });
     res.setHeader('x-request-id', requestId);
     // Every answer states its type truthfully; no client may guess another (OWASP API8, security misconfiguration).

@@ -11,11 +11,14 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { HubError } from '../errors.js';
-import { createService, readBody, sendError, type Handler, type RequestScope } from '../http/service.js';
+import { context as traceContext } from '@opentelemetry/api';
+import { createService, readBody, REQUEST_ID, sendError, type Handler, type RequestScope } from '../http/service.js';
 import type { Logger } from '../logger.js';
 import type { MetricsAccess } from '../telemetry/metricsAccess.js';
 import { createServiceMetrics } from '../telemetry/serviceMetrics.js';
+import { incomingContext } from '../telemetry/spans.js';
 import type { InternalCredential, InternalCredentialVerifier } from '../tokens/internalCredential.js';
+import { isSubgraphBatch, readBatchedCalls, SUBGRAPH_BATCH_HEADER, SUBGRAPH_BATCH_MEDIA_TYPE, writeBatchAnswer, type BatchedCall } from './batchProtocol.js';
 import { enforceAuthorization } from './enforce.js';
 import { installMe } from './me.js';
 
@@ -93,8 +96,20 @@ export async function createSubgraphHandler<Loaders>(options: Omit<SubgraphServi
   await apollo.start();
   const bodyLimit = options.bodyLimitBytes ?? 256 * 1024;
 
+  /** Runs one GraphQL request for one credential, with DataLoaders of its own. */
+  function execute(credential: InternalCredential, body: unknown, headers: HeaderMap, requestId: string, logger: Logger) {
+    const context: SubgraphContext<Loaders> = { credential, requestId, logger, loaders: options.createLoaders() };
+    return apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: 'POST', headers, search: '', body }, context: async () => context });
+  }
+
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
-    const credential = await authenticate(req, options.verifyCredential).catch((error: unknown) => {
+    // Every answer says this subgraph takes batches of calls (lib/subgraph/batchProtocol.ts).
+    res.setHeader(SUBGRAPH_BATCH_HEADER, '1');
+    if (req.method === 'POST' && isSubgraphBatch(req.headers['content-type'])) {
+      await handleBatch(req, res, scope);
+      return;
+    }
+    const credential = await authenticate(req.headers.authorization, options.verifyCredential).catch((error: unknown) => {
       if (error instanceof HubError) return error;
       throw error;
     });
@@ -114,16 +129,7 @@ export async function createSubgraphHandler<Loaders>(options: Omit<SubgraphServi
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === 'string') headers.set(name, value);
     }
-    const context: SubgraphContext<Loaders> = {
-      credential,
-      requestId: scope.requestId,
-      logger: scope.logger,
-      loaders: options.createLoaders(),
-    };
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers, search: '', body },
-      context: async () => context,
-    });
+    const response = await execute(credential, body, headers, scope.requestId, scope.logger);
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
@@ -134,11 +140,43 @@ export async function createSubgraphHandler<Loaders>(options: Omit<SubgraphServi
     }
   }
 
+  /**
+   * A batch of calls from the gateway: each is authenticated by its own credential and run as if it had come alone
+   * (its own context and DataLoaders, its request id and trace), and answered in its place in the batch.
+   */
+  async function handleBatch(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
+    const calls = readBatchedCalls(await readBody(req, bodyLimit));
+    const answers = await Promise.all(calls.map((call) => traceContext.with(incomingContext(call.headers), () => answerCall(call, scope))));
+    res.statusCode = 200;
+    res.setHeader('content-type', SUBGRAPH_BATCH_MEDIA_TYPE);
+    res.end(writeBatchAnswer(answers));
+  }
+
+  async function answerCall(call: BatchedCall, scope: RequestScope): Promise<{ status: number; body: string }> {
+    const credential = await authenticate(call.headers.authorization, options.verifyCredential).catch((error: unknown) => {
+      if (error instanceof HubError) return error;
+      throw error;
+    });
+    if (credential instanceof HubError) return { status: credential.status, body: JSON.stringify({ errors: [{ message: credential.message, extensions: { code: credential.code } }] }) };
+    const incomingId = call.headers['x-request-id'];
+    const requestId = incomingId !== undefined && REQUEST_ID.test(incomingId) ? incomingId : scope.requestId;
+    const response = await execute(credential, call.body, BATCHED_CALL_HEADERS, requestId, requestId === scope.requestId ? scope.logger : scope.logger.child({ requestId }));
+    if (response.body.kind !== 'complete') {
+      return { status: 500, body: JSON.stringify({ errors: [{ message: 'Incremental delivery is not answered in a batch', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }) };
+    }
+    return { status: response.status ?? 200, body: response.body.string };
+  }
+
   return { handler: handleGraphQL, stop: () => apollo.stop() };
 }
 
-async function authenticate(req: IncomingMessage, verify: InternalCredentialVerifier): Promise<InternalCredential> {
-  const header = req.headers.authorization;
+/** What Apollo Server is told of a batched call's HTTP request: a JSON POST (its CSRF prevention asks for no more). */
+const BATCHED_CALL_HEADERS = new HeaderMap([
+  ['content-type', 'application/json'],
+  ['accept', 'application/json'],
+]);
+
+async function authenticate(header: string | undefined, verify: InternalCredentialVerifier): Promise<InternalCredential> {
   const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header) : null;
   if (!match?.[1]) throw new HubError('UNAUTHENTICATED', 'A valid internal credential of the gateway is required');
   return verify(match[1]);

@@ -122,3 +122,80 @@ describe('a subgraph checks the subject and the scopes again', () => {
     expect(citizenResult.body.data.me.address.streetAddress).toEqual(expect.any(String));
   });
 });
+
+describe('a batch of calls (lib/subgraph/batchProtocol.ts): each call stands on its own credential', () => {
+  const BATCH = 'application/vnd.hub.batch+json';
+  async function postBatch(calls: unknown, raw?: string) {
+    const response = await fetch(hub.subgraphs.population!.url, { method: 'POST', headers: { 'content-type': BATCH }, body: raw ?? JSON.stringify(calls) });
+    const text = await response.text();
+    return { status: response.status, text, headers: response.headers, body: JSON.parse(text) };
+  }
+  const call = (authorization: string | undefined, query: string) => ({ headers: authorization ? { authorization } : {}, body: { query } });
+
+  it('answers each call with its own subject\'s data, in order, and says it takes batches', async () => {
+    const mine = await credential('population', await hub.personId(persona.personalIdentityCode), ['population:name']);
+    const theirs = await credential('population', await hub.personId(other.personalIdentityCode), ['population:name']);
+    const result = await postBatch([call(`Bearer ${mine}`, '{ me { lastName } }'), call(`Bearer ${theirs}`, '{ me { lastName } }'), call(`Bearer ${mine}`, '{ me { firstNames } }')]);
+    expect(result.status).toBe(200);
+    expect(result.headers.get('content-type')).toBe(BATCH);
+    expect(result.headers.get('hub-batch')).toBe('1');
+    expect(result.body).toEqual([
+      { status: 200, body: { data: { me: { lastName: persona.lastName } } } },
+      { status: 200, body: { data: { me: { lastName: other.lastName } } } },
+      { status: 200, body: { data: { me: { firstNames: persona.firstNames } } } },
+    ]);
+  });
+
+  it('refuses a call without a valid credential for this subgraph, and only that call', async () => {
+    const id = await hub.personId(persona.personalIdentityCode);
+    const mine = await credential('population', await hub.personId(other.personalIdentityCode), ['population:name']);
+    const forTax = await credential('tax', id, ALL_SCOPES);
+    const clientToken = await hub.token(persona.personalIdentityCode);
+    const result = await postBatch([
+      call(undefined, '{ me { lastName } }'),
+      call(`Bearer ${forTax}`, '{ me { lastName } }'),
+      call(`Bearer ${clientToken}`, '{ _service { sdl } }'),
+      call(`Bearer ${mine}`, '{ me { lastName } }'),
+    ]);
+    expect(result.status).toBe(200);
+    for (const refused of result.body.slice(0, 3)) {
+      expect(refused.status).toBe(401);
+      expect(refused.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(refused.body.data).toBeUndefined();
+    }
+    expect(result.body[3]).toEqual({ status: 200, body: { data: { me: { lastName: other.lastName } } } });
+    expect(result.text).not.toContain(persona.lastName);
+    expect(result.text).not.toContain('Person');
+  });
+
+  it('refuses a batch that is not one, whole, with 400 BAD_REQUEST and nothing run', async () => {
+    const mine = await credential('population', await hub.personId(persona.personalIdentityCode), ['population:name']);
+    const shapes = ['{"not":"an array"}', '[]', '[1]', '[{"headers":{"authorization":5},"body":{}}]', '{', JSON.stringify(Array.from({ length: 65 }, () => call(`Bearer ${mine}`, '{ me { lastName } }')))];
+    for (const raw of shapes) {
+      const result = await postBatch(undefined, raw);
+      expect(result.status).toBe(400);
+      expect(result.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(result.text).not.toContain(persona.lastName);
+    }
+  });
+});
+
+describe('through the gateway: concurrent clients\' calls to a register go as batches', () => {
+  async function populationRequests(): Promise<number> {
+    const text = await (await fetch(new URL('/metrics', hub.subgraphs.population!.url))).text();
+    return [...text.matchAll(/^http_server_request_duration_seconds_count\{[^}]*route="\/graphql"[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  }
+
+  it('and every client gets its own person\'s data', async () => {
+    const people = [persona, other];
+    const tokens = await Promise.all(people.map((p) => hub.token(p.personalIdentityCode, { scopes: ['population:name'] })));
+    // The gateway learns from a register's answer that it takes batches.
+    await hub.query(tokens[0]!, '{ me { lastName } }');
+    const before = await populationRequests();
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => hub.query(tokens[i % 2]!, '{ me { lastName } }')));
+    const after = await populationRequests();
+    answers.forEach((answer, i) => expect(answer.body).toEqual({ data: { me: { lastName: people[i % 2]!.lastName } } }));
+    expect(after - before).toBeGreaterThan(0);
+    expect(after - before).toBeLessThan(30);
+  });
+});

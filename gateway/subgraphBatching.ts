@@ -1,0 +1,137 @@
+import { SUBGRAPH_BATCH_MEDIA_TYPE } from '../lib/subgraph/batchProtocol.js';
+import type { SubgraphResponse, SubgraphTransport } from './subgraphTransport.js';
+
+/** Options for {@link batchSubgraphCalls}. */
+export interface SubgraphBatchingOptions {
+  /** Calls in one batch at most (more go as several batches); default 32. */
+  readonly maxCalls?: number;
+  /** Bytes of calls' bodies in one batch at most; default 64 KiB (a subgraph refuses bodies over 256 KiB). */
+  readonly maxBytes?: number;
+}
+
+/** The headers each call of a batch keeps as its own: who it is for, and the request and trace it belongs to. */
+const OWN_HEADERS = ['authorization', 'x-request-id', 'traceparent', 'tracestate'] as const;
+
+interface WaitingCall {
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly resolve: (response: SubgraphResponse) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * A transport that sends the calls made to the same subgraph in one turn of the event loop as one HTTP request, to
+ * subgraphs that said they take batches (`lib/subgraph/batchProtocol.ts`). Under load several clients' requests are
+ * in flight at once and each calls the same registers: one batch is one request to write and one answer to read for
+ * the gateway, and one for the register, instead of one per client request. Each call keeps its own credential,
+ * request id and trace context, and gets its own answer; nothing waits longer than the turn it was made in, so a
+ * lone call goes out as it did without batching, as a plain GraphQL request.
+ *
+ * A subgraph is sent batches only after one of its answers carried the batch header, so a subgraph that never says
+ * so (a third party's, an older version) only ever gets plain requests; one that answers a batch with anything but
+ * a well-formed batch answer fails that batch's calls and gets plain requests again until it says so anew (a batch
+ * is never sent again call by call: a mutation in it may have run).
+ */
+export function batchSubgraphCalls(transport: SubgraphTransport, options: SubgraphBatchingOptions = {}): SubgraphTransport {
+  const maxCalls = options.maxCalls ?? 32;
+  const maxBytes = options.maxBytes ?? 64 * 1024;
+  if (!Number.isInteger(maxCalls) || maxCalls < 2) throw new TypeError(`batchSubgraphCalls: "maxCalls" must be an integer of 2 or more, got ${String(maxCalls)}`);
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new TypeError(`batchSubgraphCalls: "maxBytes" must be a positive integer, got ${String(maxBytes)}`);
+  /** Subgraphs (by URL) whose last answer said they take batches. */
+  const accepting = new Set<string>();
+  const waiting = new Map<string, WaitingCall[]>();
+
+  function learn(key: string, response: SubgraphResponse): SubgraphResponse {
+    if (response.acceptsBatches) accepting.add(key);
+    else accepting.delete(key);
+    return response;
+  }
+
+  function post(url: URL, body: string, headers: Readonly<Record<string, string>>, timeoutMs: number): Promise<SubgraphResponse> {
+    const key = url.href;
+    if (!accepting.has(key)) return transport.post(url, body, headers, timeoutMs).then((response) => learn(key, response));
+    return new Promise((resolve, reject) => {
+      let calls = waiting.get(key);
+      if (!calls) {
+        calls = [];
+        waiting.set(key, calls);
+        setImmediate(() => send(url, key));
+      }
+      calls.push({ body, headers, timeoutMs, resolve, reject });
+    });
+  }
+
+  function send(url: URL, key: string): void {
+    const calls = waiting.get(key) ?? [];
+    waiting.delete(key);
+    let batch: WaitingCall[] = [];
+    let bytes = 0;
+    for (const call of calls) {
+      if (batch.length > 0 && (batch.length === maxCalls || bytes + call.body.length > maxBytes)) {
+        sendBatch(url, key, batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(call);
+      bytes += call.body.length;
+    }
+    if (batch.length > 0) sendBatch(url, key, batch);
+  }
+
+  function sendBatch(url: URL, key: string, calls: readonly WaitingCall[]): void {
+    if (calls.length === 1) {
+      const [call] = calls as [WaitingCall];
+      transport.post(url, call.body, call.headers, call.timeoutMs).then((response) => call.resolve(learn(key, response)), call.reject);
+      return;
+    }
+    // Each call's body is already JSON text (the data source's JSON.stringify): it goes in as it is, never re-encoded.
+    const body = `[${calls.map((call) => `{"headers":${JSON.stringify(ownHeaders(call.headers))},"body":${call.body}}`).join(',')}]`;
+    const headers = { 'content-type': SUBGRAPH_BATCH_MEDIA_TYPE, accept: SUBGRAPH_BATCH_MEDIA_TYPE };
+    const timeoutMs = Math.min(...calls.map((call) => call.timeoutMs));
+    transport.post(url, body, headers, timeoutMs).then(
+      (response) => {
+        const answers = response.status === 200 && response.acceptsBatches ? readAnswers(response.body, calls.length) : undefined;
+        if (!answers) {
+          // Refused or broken as a whole: every call of it fails as a broken answer would; plain requests from now on.
+          accepting.delete(key);
+          for (const call of calls) call.resolve({ status: response.status === 200 ? 502 : response.status, body: '' });
+          return;
+        }
+        calls.forEach((call, i) => call.resolve(answers[i]!));
+      },
+      (error: unknown) => {
+        for (const call of calls) call.reject(error);
+      },
+    );
+  }
+
+  return { post, close: () => transport.close() };
+}
+
+function ownHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const own: Record<string, string> = {};
+  for (const name of OWN_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) own[name] = value;
+  }
+  return own;
+}
+
+/** A batch answer's calls' answers, in order, or undefined when it is not one for `count` calls. */
+function readAnswers(text: string, count: number): SubgraphResponse[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== count) return undefined;
+  const answers: SubgraphResponse[] = [];
+  for (const entry of parsed as unknown[]) {
+    const { status, body } = (entry ?? {}) as { status?: unknown; body?: unknown };
+    if (!Number.isInteger(status) || body === null || typeof body !== 'object') return undefined;
+    answers.push({ status: status as number, body: '', parsed: body, acceptsBatches: true });
+  }
+  return answers;
+}
