@@ -153,7 +153,12 @@ export function sendError(res: ServerResponse, error: HubError, headers: Record<
   if (error.code === 'UNAUTHENTICATED' && !extra['www-authenticate']) {
     extra['www-authenticate'] = `Bearer realm="hub", error="invalid_token", error_description="${error.message}"`;
   }
-  sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, extra);
+  sendJson(res, error.status, errorBody(error), extra);
+}
+
+/** The GraphQL-shaped body of a request-ending error: its message and code, nothing else. */
+export function errorBody(error: HubError): { errors: [{ message: string; extensions: { code: string } }] } {
+  return { errors: [{ message: error.message, extensions: { code: error.code } }] };
 }
 
 /** Reads a request body up to `limit` bytes; a larger body is refused without reading it all. */

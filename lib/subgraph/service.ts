@@ -10,9 +10,9 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
-import { HubError } from '../errors.js';
 import { context as traceContext } from '@opentelemetry/api';
-import { createService, readBody, REQUEST_ID, sendError, type Handler, type RequestScope } from '../http/service.js';
+import { HubError } from '../errors.js';
+import { createService, errorBody, readBody, REQUEST_ID, sendError, type Handler, type RequestScope } from '../http/service.js';
 import type { Logger } from '../logger.js';
 import type { MetricsAccess } from '../telemetry/metricsAccess.js';
 import { createServiceMetrics } from '../telemetry/serviceMetrics.js';
@@ -109,10 +109,7 @@ export async function createSubgraphHandler<Loaders>(options: Omit<SubgraphServi
       await handleBatch(req, res, scope);
       return;
     }
-    const credential = await authenticate(req.headers.authorization, options.verifyCredential).catch((error: unknown) => {
-      if (error instanceof HubError) return error;
-      throw error;
-    });
+    const credential = await credentialOrRefusal(req.headers.authorization, options.verifyCredential);
     if (credential instanceof HubError) {
       sendError(res, credential, { 'www-authenticate': 'Bearer realm="hub-internal"' });
       return;
@@ -153,16 +150,13 @@ export async function createSubgraphHandler<Loaders>(options: Omit<SubgraphServi
   }
 
   async function answerCall(call: BatchedCall, scope: RequestScope): Promise<{ status: number; body: string }> {
-    const credential = await authenticate(call.headers.authorization, options.verifyCredential).catch((error: unknown) => {
-      if (error instanceof HubError) return error;
-      throw error;
-    });
-    if (credential instanceof HubError) return { status: credential.status, body: JSON.stringify({ errors: [{ message: credential.message, extensions: { code: credential.code } }] }) };
+    const credential = await credentialOrRefusal(call.headers.authorization, options.verifyCredential);
+    if (credential instanceof HubError) return { status: credential.status, body: JSON.stringify(errorBody(credential)) };
     const incomingId = call.headers['x-request-id'];
     const requestId = incomingId !== undefined && REQUEST_ID.test(incomingId) ? incomingId : scope.requestId;
     const response = await execute(credential, call.body, BATCHED_CALL_HEADERS, requestId, requestId === scope.requestId ? scope.logger : scope.logger.child({ requestId }));
     if (response.body.kind !== 'complete') {
-      return { status: 500, body: JSON.stringify({ errors: [{ message: 'Incremental delivery is not answered in a batch', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }) };
+      return { status: 500, body: JSON.stringify(errorBody(new HubError('INTERNAL_SERVER_ERROR', 'Incremental delivery is not answered in a batch'))) };
     }
     return { status: response.status ?? 200, body: response.body.string };
   }
@@ -175,6 +169,14 @@ const BATCHED_CALL_HEADERS = new HeaderMap([
   ['content-type', 'application/json'],
   ['accept', 'application/json'],
 ]);
+
+/** The verified credential of an `Authorization` header, or the refusal to answer with (any other failure throws). */
+function credentialOrRefusal(header: string | undefined, verify: InternalCredentialVerifier): Promise<InternalCredential | HubError> {
+  return authenticate(header, verify).catch((error: unknown) => {
+    if (error instanceof HubError) return error;
+    throw error;
+  });
+}
 
 async function authenticate(header: string | undefined, verify: InternalCredentialVerifier): Promise<InternalCredential> {
   const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header) : null;
