@@ -17,7 +17,7 @@ export interface ConsentRecords {
 
 /** Opens the consent database at `url`, brings its tables up to date and returns the stores on it. */
 export async function openConsentRecords(url: string): Promise<ConsentRecords> {
-  const database = openDatabase<any>({ url });
+  const database = openDatabase<any>({ url, checkpointInBackground: true });
   try {
     await migrateConsents(database.db);
   } catch (error) {

@@ -4,6 +4,7 @@ import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlit
 import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type LogEvent, type QueryResult, type SqliteDatabase } from 'kysely';
 import { LruCache } from '../lru.js';
+import { startBackgroundCheckpoints } from './backgroundCheckpoint.js';
 import { createGroupCommit } from './groupCommit.js';
 import { withSqliteErrorName } from './sqliteErrorCodes.js';
 
@@ -37,6 +38,11 @@ export interface OpenDatabaseOptions {
   maxConnections?: number;
   /** SQLite: how many prepared statements to keep for reuse, by SQL text; default 500. */
   statementCacheSize?: number;
+  /**
+   * SQLite file: checkpoint the WAL on a thread of its own (backgroundCheckpoint.ts), not in the commits of this
+   * connection, so that a service writing on its request path never stops for a checkpoint's `fsync`s.
+   */
+  checkpointInBackground?: boolean;
 }
 
 /** Opens a database by URL: PostgreSQL when the URL says so, otherwise an embedded SQLite file. */
@@ -73,6 +79,7 @@ export function openDatabase<Schema>(options: OpenDatabaseOptions): HubDatabase<
   const sqlite = new DatabaseSync(path, { timeout: 5000 });
   // WAL lets several processes read while one writes; NORMAL sync is durable across process crashes.
   sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  const checkpoints = options.checkpointInBackground && path !== ':memory:' ? startBackgroundCheckpoints(sqlite, path) : undefined;
   const connection = kyselySqlite(sqlite, statementCacheSize);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), log });
   const commits = createGroupCommit({
@@ -94,9 +101,11 @@ export function openDatabase<Schema>(options: OpenDatabaseOptions): HubDatabase<
       return commits.write(() => runWrite(statement, parameters)) as Promise<QueryResult<Row>>;
     },
     ping: () => pingWith(() => sqlite.prepare('select 1').get()),
-    close: () => {
+    close: async () => {
       commits.flush();
-      return db.destroy();
+      // The thread's connection closes first, so that this one, the last, checkpoints the rest and removes the WAL.
+      await checkpoints?.stop();
+      await db.destroy();
     },
   };
 }
