@@ -103,7 +103,7 @@ export function openDatabase<Schema>(options: OpenDatabaseOptions): HubDatabase<
     ping: () => pingWith(() => sqlite.prepare('select 1').get()),
     close: async () => {
       commits.flush();
-      // The thread's connection closes first, so that this one, the last, checkpoints the rest and removes the WAL.
+      // The thread checkpoints once more and closes its connection; then this one closes.
       await checkpoints?.stop();
       await db.destroy();
     },

@@ -4,12 +4,12 @@
  */
 export class TestBrowser {
   readonly #cookies = new Map<string, Map<string, string>>();
-  readonly #stopAt: string[];
+  readonly #stopAt: URL[];
   readonly #language: string;
   readonly #onHop?: (hop: BrowserHop) => void;
 
   constructor(options: { stopAt: string[]; language?: string; onHop?: (hop: BrowserHop) => void }) {
-    this.#stopAt = options.stopAt;
+    this.#stopAt = options.stopAt.map((prefix) => new URL(prefix));
     this.#language = options.language ?? 'en';
     this.#onHop = options.onHop;
   }
@@ -29,7 +29,7 @@ export class TestBrowser {
     let current = url;
     let next: { method: string; body?: string; contentType?: string } = request;
     for (let hops = 0; hops < 20; hops += 1) {
-      if (this.#stopAt.some((prefix) => current.href.startsWith(prefix))) return { url: current, status: 0, html: '', stopped: true };
+      if (this.#stopAt.some((stop) => isUnder(current, stop))) return { url: current, status: 0, html: '', stopped: true };
       const headers: Record<string, string> = { 'accept-language': this.#language, accept: 'text/html' };
       const cookie = this.#cookieHeader(current);
       if (cookie) headers.cookie = cookie;
@@ -100,4 +100,12 @@ export function formAction(page: BrowserPage, id: string): URL {
 export function inputValues(page: BrowserPage, name: string, kind: 'hidden' | 'checkbox'): string[] {
   const pattern = new RegExp(`<input[^>]*type="${kind}"[^>]*name="${name}"[^>]*>|<input[^>]*name="${name}"[^>]*type="${kind}"[^>]*>`, 'gi');
   return [...page.html.matchAll(pattern)].map((m) => /value="([^"]*)"/.exec(m[0])?.[1] ?? '');
+}
+
+/**
+ * Whether `url` is at or under `stop`: the same origin, and a path that starts with the stop's. Compared as URLs, not as
+ * text: `http://127.0.0.1:4200` is no prefix of the authorization server at `http://127.0.0.1:42001`.
+ */
+function isUnder(url: URL, stop: URL): boolean {
+  return url.origin === stop.origin && url.pathname.startsWith(stop.pathname);
 }
