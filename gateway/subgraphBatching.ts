@@ -25,8 +25,11 @@ interface WaitingCall {
  * subgraphs that said they take batches (`lib/subgraph/batchProtocol.ts`). Under load several clients' requests are
  * in flight at once and each calls the same registers: one batch is one request to write and one answer to read for
  * the gateway, and one for the register, instead of one per client request. Each call keeps its own credential,
- * request id and trace context, and gets its own answer; nothing waits longer than the turn it was made in, so a
- * lone call goes out as it did without batching, as a plain GraphQL request.
+ * request id and trace context, and gets its own answer. A call made while nothing is in flight to its subgraph
+ * waits only for the end of its turn, so at one request at a time a call goes out as it did without batching, as a
+ * plain GraphQL request; a call made while an earlier batch (or call) to that subgraph is still unanswered waits one
+ * turn more, so that the calls of two turns go together: the subgraph is busy anyway, and fewer, fuller batches cost
+ * both sides less.
  *
  * A subgraph is sent batches only after one of its answers carried the batch header, so a subgraph that never says
  * so (a third party's, an older version) only ever gets plain requests; one that answers a batch with anything but
@@ -41,6 +44,8 @@ export function batchSubgraphCalls(transport: SubgraphTransport, options: Subgra
   /** Subgraphs (by URL) whose last answer said they take batches. */
   const accepting = new Set<string>();
   const waiting = new Map<string, WaitingCall[]>();
+  /** Requests (batches or lone calls) sent to each subgraph and not yet answered. */
+  const unanswered = new Map<string, number>();
 
   function learn(key: string, response: SubgraphResponse): SubgraphResponse {
     if (response.acceptsBatches) accepting.add(key);
@@ -56,7 +61,8 @@ export function batchSubgraphCalls(transport: SubgraphTransport, options: Subgra
       if (!calls) {
         calls = [];
         waiting.set(key, calls);
-        setImmediate(() => send(url, key));
+        if ((unanswered.get(key) ?? 0) === 0) setImmediate(() => send(url, key));
+        else setImmediate(() => setImmediate(() => send(url, key)));
       }
       calls.push({ body, headers, timeoutMs, resolve, reject });
     });
@@ -79,17 +85,28 @@ export function batchSubgraphCalls(transport: SubgraphTransport, options: Subgra
     if (batch.length > 0) sendBatch(url, key, batch);
   }
 
+  /** Posts on the transport, counting the request as unanswered until it settles. */
+  function postCounted(url: URL, key: string, body: string, headers: Readonly<Record<string, string>>, timeoutMs: number): Promise<SubgraphResponse> {
+    unanswered.set(key, (unanswered.get(key) ?? 0) + 1);
+    const settled = () => {
+      const left = (unanswered.get(key) ?? 1) - 1;
+      if (left > 0) unanswered.set(key, left);
+      else unanswered.delete(key);
+    };
+    return transport.post(url, body, headers, timeoutMs).finally(settled);
+  }
+
   function sendBatch(url: URL, key: string, calls: readonly WaitingCall[]): void {
     if (calls.length === 1) {
       const [call] = calls as [WaitingCall];
-      transport.post(url, call.body, call.headers, call.timeoutMs).then((response) => call.resolve(learn(key, response)), call.reject);
+      postCounted(url, key, call.body, call.headers, call.timeoutMs).then((response) => call.resolve(learn(key, response)), call.reject);
       return;
     }
     // Each call's body is already JSON text (the data source's JSON.stringify): it goes in as it is, never re-encoded.
     const body = `[${calls.map((call) => `{"headers":${JSON.stringify(ownHeaders(call.headers))},"body":${call.body}}`).join(',')}]`;
     const headers = { 'content-type': SUBGRAPH_BATCH_MEDIA_TYPE, accept: SUBGRAPH_BATCH_MEDIA_TYPE };
     const timeoutMs = Math.min(...calls.map((call) => call.timeoutMs));
-    transport.post(url, body, headers, timeoutMs).then(
+    postCounted(url, key, body, headers, timeoutMs).then(
       (response) => {
         const answers = response.status === 200 && response.acceptsBatches ? readAnswers(response.body, calls.length) : undefined;
         if (!answers) {

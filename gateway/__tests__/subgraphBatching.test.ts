@@ -84,6 +84,35 @@ describe('batchSubgraphCalls', () => {
     expect(sent.map((request) => request.headers['content-type'])).toEqual(['application/json', 'application/json']);
   });
 
+  it('sends a call at the end of its turn while nothing is unanswered, and gathers two turns while something is', async () => {
+    const held: Array<() => void> = [];
+    // Call 1's answer is held back until the test lets it go; every other call is answered at once.
+    const { sent, transport } = fakeTransport((request) =>
+      request.body.includes('q1') ? new Promise((resolve) => held.push(() => resolve(hubSubgraph(request)))) : hubSubgraph(request),
+    );
+    const batching = batchSubgraphCalls(transport);
+    await post(batching, POPULATION, 0); // learns
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const first = post(batching, POPULATION, 1);
+    await turn();
+    expect(sent).toHaveLength(2); // nothing was unanswered: call 1 went at the end of its turn
+    const second = post(batching, POPULATION, 2);
+    await turn();
+    expect(sent).toHaveLength(2); // call 1 is unanswered: call 2 waits one more turn...
+    const third = post(batching, POPULATION, 3);
+    await turn();
+    expect(sent).toHaveLength(3); // ...and goes with the call of the next turn
+    expect(JSON.parse(sent[2]!.body).map((c: { body: { query: string } }) => c.body.query)).toEqual(['{ q2 }', '{ q3 }']);
+    expect((await Promise.all([second, third])).map(answerOf)).toEqual([2, 3].map((n) => ({ data: { query: `{ q${n} }`, who: `Bearer c${n}` } })));
+    held.forEach((release) => release());
+    expect(answerOf(await first)).toEqual({ data: { query: '{ q1 }' } });
+    // Everything answered: a call goes at the end of its turn again.
+    const fourth = post(batching, POPULATION, 4);
+    await turn();
+    expect(sent).toHaveLength(4);
+    await fourth;
+  });
+
   it('fails every call of a batch answered with anything but a batch answer, and sends plain requests after', async () => {
     for (const refusal of [
       { status: 400, body: '{"errors":[{"message":"no","extensions":{"code":"BAD_REQUEST"}}]}', acceptsBatches: true },
