@@ -1,4 +1,4 @@
-import { SUBGRAPH_BATCH_MEDIA_TYPE } from '../lib/subgraph/batchProtocol.js';
+import { readBatchAnswer, SUBGRAPH_BATCH_MEDIA_TYPE, writeBatchedCalls } from '../lib/subgraph/batchProtocol.js';
 import type { SubgraphResponse, SubgraphTransport } from './subgraphTransport.js';
 
 /** Options for {@link batchSubgraphCalls}. */
@@ -8,9 +8,6 @@ export interface SubgraphBatchingOptions {
   /** Bytes of calls' bodies in one batch at most; default 64 KiB (a subgraph refuses bodies over 256 KiB). */
   readonly maxBytes?: number;
 }
-
-/** The headers each call of a batch keeps as its own: who it is for, and the request and trace it belongs to. */
-const OWN_HEADERS = ['authorization', 'x-request-id', 'traceparent', 'tracestate'] as const;
 
 interface WaitingCall {
   readonly body: string;
@@ -103,19 +100,20 @@ export function batchSubgraphCalls(transport: SubgraphTransport, options: Subgra
       return;
     }
     // Each call's body is already JSON text (the data source's JSON.stringify): it goes in as it is, never re-encoded.
-    const body = `[${calls.map((call) => `{"headers":${JSON.stringify(ownHeaders(call.headers))},"body":${call.body}}`).join(',')}]`;
+    const body = writeBatchedCalls(calls);
     const headers = { 'content-type': SUBGRAPH_BATCH_MEDIA_TYPE, accept: SUBGRAPH_BATCH_MEDIA_TYPE };
     const timeoutMs = Math.min(...calls.map((call) => call.timeoutMs));
     postCounted(url, key, body, headers, timeoutMs).then(
       (response) => {
-        const answers = response.status === 200 && response.acceptsBatches ? readAnswers(response.body, calls.length) : undefined;
+        const answers = response.status === 200 && response.acceptsBatches ? readBatchAnswer(response.body, calls.length) : undefined;
         if (!answers) {
           // Refused or broken as a whole: every call of it fails as a broken answer would; plain requests from now on.
           accepting.delete(key);
           for (const call of calls) call.resolve({ status: response.status === 200 ? 502 : response.status, body: '' });
           return;
         }
-        calls.forEach((call, i) => call.resolve(answers[i]!));
+        // Each data source gets its call's answer already parsed.
+        calls.forEach((call, i) => call.resolve({ status: answers[i]!.status, body: '', parsed: answers[i]!.body, acceptsBatches: true }));
       },
       (error: unknown) => {
         for (const call of calls) call.reject(error);
@@ -124,31 +122,4 @@ export function batchSubgraphCalls(transport: SubgraphTransport, options: Subgra
   }
 
   return { post, close: () => transport.close() };
-}
-
-function ownHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const own: Record<string, string> = {};
-  for (const name of OWN_HEADERS) {
-    const value = headers[name];
-    if (value !== undefined) own[name] = value;
-  }
-  return own;
-}
-
-/** A batch answer's calls' answers, in order, or undefined when it is not one for `count` calls. */
-function readAnswers(text: string, count: number): SubgraphResponse[] | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== count) return undefined;
-  const answers: SubgraphResponse[] = [];
-  for (const entry of parsed as unknown[]) {
-    const { status, body } = (entry ?? {}) as { status?: unknown; body?: unknown };
-    if (!Number.isInteger(status) || body === null || typeof body !== 'object') return undefined;
-    answers.push({ status: status as number, body: '', parsed: body, acceptsBatches: true });
-  }
-  return answers;
 }

@@ -48,9 +48,47 @@ export function readBatchedCalls(text: string): BatchedCall[] {
   });
 }
 
+/** The headers each call of a batch keeps as its own: who it is for, and the request and trace it belongs to. */
+const OWN_HEADERS = ['authorization', 'x-request-id', 'traceparent', 'tracestate'] as const;
+
+/**
+ * A batch's body, as the gateway sends it: each call's own headers, and its body as the JSON text the caller made
+ * (put in as it is, never encoded twice).
+ */
+export function writeBatchedCalls(calls: ReadonlyArray<{ readonly headers: Readonly<Record<string, string>>; readonly body: string }>): string {
+  return `[${calls.map((call) => `{"headers":${JSON.stringify(ownHeaders(call.headers))},"body":${call.body}}`).join(',')}]`;
+}
+
+/** A batch answer's calls' statuses and GraphQL responses, in order, or undefined when it is not one for `count` calls. */
+export function readBatchAnswer(text: string, count: number): Array<{ status: number; body: object }> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== count) return undefined;
+  const answers: Array<{ status: number; body: object }> = [];
+  for (const entry of parsed as unknown[]) {
+    const { status, body } = (entry ?? {}) as { status?: unknown; body?: unknown };
+    if (!Number.isInteger(status) || body === null || typeof body !== 'object') return undefined;
+    answers.push({ status: status as number, body });
+  }
+  return answers;
+}
+
 /** A batch's answer: each call's status and GraphQL response (JSON text, put in as it is), in the calls' order. */
 export function writeBatchAnswer(answers: ReadonlyArray<{ readonly status: number; readonly body: string }>): string {
   return `[${answers.map((answer) => `{"status":${answer.status},"body":${answer.body}}`).join(',')}]`;
+}
+
+function ownHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const own: Record<string, string> = {};
+  for (const name of OWN_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) own[name] = value;
+  }
+  return own;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
